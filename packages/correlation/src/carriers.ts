@@ -1,0 +1,251 @@
+import { count } from './diagnostics.js'
+import { IdCollector, type Ids, PACKED_KEY, PRIMARY_ID } from './ids.js'
+
+/**
+ * How IDs are read from and written to one transport. Adding a transport means adding one such object.
+ * `get` matches keys case-insensitively where the transport is case-insensitive (HTTP).
+ */
+export interface Carrier<C> {
+  get(carrier: C, key: string): string | undefined
+  set(carrier: C, key: string, value: string): void
+  keys(carrier: C): Iterable<string>
+}
+
+/** What `extract` found: the IDs plus the decoded debug decision and call-chain length, when present. */
+export interface Extracted {
+  readonly ids: Readonly<Record<string, string>>
+  readonly debug: boolean | undefined
+  readonly callChainLength: number | undefined
+}
+
+/** Reads every Sightline key from a carrier. Never throws; unsafe values are dropped and counted. */
+export function extract<C>(carrier: C, via: Carrier<C>): Extracted {
+  const collector = new IdCollector()
+  if (carrier !== null && typeof carrier === 'object') {
+    try {
+      for (const key of via.keys(carrier)) collector.offer(key, via.get(carrier, key))
+    } catch {
+      count('droppedIds')
+    }
+  }
+  return collector
+}
+
+/**
+ * Writes `ids` (usually `correlationIds()`) into a carrier. With `maxEntries` (SNS/SQS allow 10 attributes
+ * in all), IDs that do not fit are packed as JSON into one `sightline-ids` entry next to `x-correlation-id`.
+ * Returns the number of entries written; 0 when nothing fits.
+ */
+export function inject<C>(
+  ids: Ids,
+  carrier: C,
+  via: Carrier<C>,
+  maxEntries = Number.POSITIVE_INFINITY,
+): number {
+  const keys = Object.keys(ids)
+  if (keys.length === 0 || maxEntries < 1) return 0
+  if (keys.length <= maxEntries) {
+    for (const key of keys) via.set(carrier, key, ids[key]!)
+    return keys.length
+  }
+  const primary = ids[PRIMARY_ID]
+  if (maxEntries >= 2 && primary !== undefined) {
+    const { [PRIMARY_ID]: _, ...rest } = ids
+    via.set(carrier, PRIMARY_ID, primary)
+    via.set(carrier, PACKED_KEY, JSON.stringify(rest))
+    return 2
+  }
+  via.set(carrier, PACKED_KEY, JSON.stringify(ids))
+  return 1
+}
+
+type HeaderValue = string | number | readonly string[] | undefined
+/** Node's `IncomingHttpHeaders`, API Gateway/ALB `headers`, a fetch-style plain object. */
+export type HeaderMap = Record<string, HeaderValue>
+
+function firstString(value: HeaderValue | unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (Array.isArray(value)) return typeof value[0] === 'string' ? value[0] : undefined
+  return undefined
+}
+
+function getIgnoringCase<V>(map: Record<string, V>, key: string): V | undefined {
+  if (Object.hasOwn(map, key)) return map[key]
+  const lower = key.toLowerCase()
+  for (const k in map) if (k.toLowerCase() === lower && Object.hasOwn(map, k)) return map[k]
+  return undefined
+}
+
+/** HTTP headers as a plain object, any key case; arrays (multi-value headers) give their first value. */
+export const httpHeaders: Carrier<HeaderMap> = {
+  get: (headers, key) => firstString(getIgnoringCase(headers, key)),
+  set: (headers, key, value) => {
+    headers[key] = value
+  },
+  keys: (headers) => Object.keys(headers),
+}
+
+/** SNS `Publish` and SQS `SendMessage` attributes: `{ DataType: 'String', StringValue }`. */
+export type PublishAttributes = Record<
+  string,
+  { DataType: string; StringValue?: string | undefined; [k: string]: unknown }
+>
+
+export const publishAttributes: Carrier<PublishAttributes> = {
+  get: (attrs, key) => {
+    const a = attrs[key]
+    return a !== undefined && a.DataType === 'String' ? a.StringValue : undefined
+  },
+  set: (attrs, key, value) => {
+    attrs[key] = { DataType: 'String', StringValue: value }
+  },
+  keys: (attrs) => Object.keys(attrs),
+}
+export const snsPublishAttributes = publishAttributes
+export const sqsSendAttributes = publishAttributes
+
+/** SNS attributes as the Lambda SNS event (and the SNS envelope in an SQS body) carry them: `{ Type, Value }`. */
+export type SnsEventAttributes = Record<string, { Type: string; Value: string }>
+
+export const snsEventAttributes: Carrier<SnsEventAttributes> = {
+  get: (attrs, key) => {
+    const a = attrs[key]
+    return a !== undefined && a.Type === 'String' ? a.Value : undefined
+  },
+  set: (attrs, key, value) => {
+    attrs[key] = { Type: 'String', Value: value }
+  },
+  keys: (attrs) => Object.keys(attrs),
+}
+
+/** SQS attributes as the Lambda SQS event carries them: `{ dataType, stringValue }`. */
+export type SqsEventAttributes = Record<string, { dataType: string; stringValue?: string | undefined }>
+
+export const sqsEventAttributes: Carrier<SqsEventAttributes> = {
+  get: (attrs, key) => {
+    const a = attrs[key]
+    return a !== undefined && a.dataType === 'String' ? a.stringValue : undefined
+  },
+  set: (attrs, key, value) => {
+    attrs[key] = { dataType: 'String', stringValue: value }
+  },
+  keys: (attrs) => Object.keys(attrs),
+}
+
+/** The key of the envelope inside JSON payloads (Kinesis, EventBridge `Detail`, Firehose, Step Functions). */
+export const ENVELOPE_KEY = '__context__'
+
+/** A parsed JSON object carrying the IDs under `__context__` (the format dazn-lambda-powertools uses). */
+export const jsonEnvelope: Carrier<Record<string, unknown>> = {
+  get: (obj, key) => {
+    const env = obj[ENVELOPE_KEY]
+    if (env === null || typeof env !== 'object') return undefined
+    const v = (env as Record<string, unknown>)[key]
+    return typeof v === 'string' ? v : undefined
+  },
+  set: (obj, key, value) => {
+    let env = obj[ENVELOPE_KEY]
+    if (env === null || typeof env !== 'object' || Array.isArray(env)) {
+      env = {}
+      obj[ENVELOPE_KEY] = env
+    }
+    ;(env as Record<string, unknown>)[key] = value
+  },
+  keys: (obj) => {
+    const env = obj[ENVELOPE_KEY]
+    return env !== null && typeof env === 'object' ? Object.keys(env) : []
+  },
+}
+
+/** Lambda `Invoke` client context (`{ custom: {...} }` before base64), read on the other side as `context.clientContext.Custom`. */
+export type ClientContext = {
+  custom?: Record<string, unknown>
+  Custom?: Record<string, unknown>
+  [k: string]: unknown
+}
+
+function customOf(cc: ClientContext): Record<string, unknown> | undefined {
+  const c = cc.custom ?? cc.Custom
+  return c !== null && typeof c === 'object' ? c : undefined
+}
+
+export const lambdaClientContext: Carrier<ClientContext> = {
+  get: (cc, key) => {
+    const v = customOf(cc)?.[key]
+    return typeof v === 'string' ? v : undefined
+  },
+  set: (cc, key, value) => {
+    const custom = customOf(cc) ?? (cc.custom = {})
+    custom[key] = value
+  },
+  keys: (cc) => Object.keys(customOf(cc) ?? {}),
+}
+
+const ENVELOPE_PREFIX = `{"${ENVELOPE_KEY}":`
+
+/**
+ * Adds the IDs to a JSON object payload without re-serialising it: the envelope is spliced in as the
+ * first member, so `unwrapJson` can give back the exact original bytes. Anything that is not a JSON
+ * object (text, binary, arrays, invalid JSON) comes back unchanged, as does a payload that already has one.
+ */
+export function wrapJson(text: string, ids: Ids): string {
+  if (Object.keys(ids).length === 0) return text
+  let i = 0
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
+  if (text.charCodeAt(i) !== 123 /* { */ || text.startsWith(ENVELOPE_PREFIX, i)) return text
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return text
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return text
+  if (Object.hasOwn(parsed, ENVELOPE_KEY)) return text
+  const rest = text.slice(i + 1)
+  const empty = Object.keys(parsed).length === 0
+  return `${text.slice(0, i)}${ENVELOPE_PREFIX}${JSON.stringify(ids)}${empty ? '' : ','}${rest}`
+}
+
+/**
+ * Reads and strips the envelope. Sightline's own (spliced-in first) gives back the producer's exact bytes;
+ * a dazn-style `__context__` elsewhere in the object is removed by re-serialising. Never throws: a payload
+ * that is not JSON, or has no envelope, comes back as it was with empty IDs.
+ */
+export function unwrapJson(text: string): { ids: Extracted; payload: string } {
+  const collector = new IdCollector()
+  if (!text.includes(`"${ENVELOPE_KEY}"`)) return { ids: collector, payload: text }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return { ids: collector, payload: text }
+  }
+  if (
+    parsed === null ||
+    typeof parsed !== 'object' ||
+    Array.isArray(parsed) ||
+    !Object.hasOwn(parsed, ENVELOPE_KEY)
+  ) {
+    return { ids: collector, payload: text }
+  }
+  const obj = parsed as Record<string, unknown>
+  collector.offerAll(obj[ENVELOPE_KEY])
+  let i = 0
+  while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
+  if (text.startsWith(ENVELOPE_PREFIX, i)) {
+    const start = i + ENVELOPE_PREFIX.length
+    const envelope = JSON.stringify(obj[ENVELOPE_KEY])
+    // Our splice wrote `{"__context__":<json>,` (or `}` for an empty object): undo exactly that.
+    if (text.startsWith(envelope, start)) {
+      const tail = text.slice(start + envelope.length)
+      if (tail.startsWith(',')) return { ids: collector, payload: `${text.slice(0, i)}{${tail.slice(1)}` }
+      if (tail.startsWith('}')) return { ids: collector, payload: `${text.slice(0, i)}{${tail}` }
+    }
+  }
+  const { [ENVELOPE_KEY]: _, ...rest } = obj
+  return { ids: collector, payload: JSON.stringify(rest) }
+}
+
+function isJsonSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 10 || c === 13
+}

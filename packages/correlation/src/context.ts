@@ -1,0 +1,181 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { randomUUID } from 'node:crypto'
+import { count } from './diagnostics.js'
+import { codes, SightlineError } from './errors.js'
+import { CHAIN_KEY, DEBUG_KEY, type Ids, isIdKey, isSafeValue, normalizeKey, PRIMARY_ID } from './ids.js'
+import { parseTraceHeader, type TraceHeader } from './trace.js'
+
+export type EventSource =
+  | 'api-gateway-rest'
+  | 'api-gateway-http'
+  | 'function-url'
+  | 'alb'
+  | 'sns'
+  | 'sqs'
+  | 'kinesis'
+  | 'dynamodb'
+  | 'eventbridge'
+  | 'scheduled'
+  | 'cloudwatch-logs'
+  | 'direct'
+  | 'http'
+  | 'unknown'
+
+/** What the Lambda context tells about the function; absent outside Lambda. */
+export interface LambdaInfo {
+  readonly functionName: string | undefined
+  readonly functionVersion: string | undefined
+  readonly memoryLimitInMB: number | undefined
+  readonly invokedFunctionArn: string | undefined
+  readonly logGroupName: string | undefined
+  readonly logStreamName: string | undefined
+  readonly coldStart: boolean
+}
+
+/** One invocation's (or one batch record's) context. Read it; change IDs only through `setCorrelationId`. */
+export interface CorrelationContext {
+  /** `x-correlation-*` IDs; `x-correlation-id` is always present. */
+  readonly ids: Readonly<Record<string, string>>
+  readonly awsRequestId: string | undefined
+  /** The trace header to forward, verbatim when it was safe. */
+  readonly traceHeader: string | undefined
+  readonly trace: TraceHeader | undefined
+  readonly debug: boolean
+  readonly callChainLength: number
+  readonly source: EventSource
+  readonly lambda: LambdaInfo | undefined
+  /** The invocation's context when this is a batch record's child scope. */
+  readonly parent: CorrelationContext | undefined
+  /** Epoch ms when the scope opened. */
+  readonly startedAt: number
+  /** Bumped by `setCorrelationId`, so caches derived from `ids` know to rebuild. */
+  readonly revision: number
+}
+
+export interface ContextInit {
+  ids?: Readonly<Record<string, string>> | undefined
+  awsRequestId?: string | undefined
+  traceHeader?: string | undefined
+  debug?: boolean | undefined
+  callChainLength?: number | undefined
+  source?: EventSource | undefined
+  lambda?: LambdaInfo | undefined
+  parent?: CorrelationContext | undefined
+}
+
+// Shared across duplicate installs (a layer + the bundle, ESM + CJS), keyed like OpenTelemetry's globals.
+const key = Symbol.for('sightline.correlation.v1')
+const g = globalThis as { [key]?: AsyncLocalStorage<CorrelationContext> }
+const storage: AsyncLocalStorage<CorrelationContext> = (g[key] ??= new AsyncLocalStorage())
+
+const SAFE_HEADER = /^[\x20-\x7e]{1,2048}$/
+
+interface Internal extends CorrelationContext {
+  ids: Record<string, string>
+  revision: number
+  forwarded: Ids | undefined
+}
+
+/**
+ * Builds a context. IDs are trusted here (extraction validated them); `x-correlation-id` falls back to
+ * the request id, then to a random UUID.
+ */
+export function createContext(init: ContextInit = {}): CorrelationContext {
+  const ids: Record<string, string> = { ...init.ids }
+  ids[PRIMARY_ID] ??= init.awsRequestId ?? randomUUID()
+  const traceHeader = safeTraceHeader(init.traceHeader)
+  const ctx: Internal = {
+    ids,
+    awsRequestId: init.awsRequestId,
+    traceHeader,
+    trace: traceHeader === undefined ? undefined : parseTraceHeader(traceHeader),
+    debug: init.debug ?? false,
+    callChainLength: init.callChainLength ?? 1,
+    source: init.source ?? 'unknown',
+    lambda: init.lambda,
+    parent: init.parent,
+    startedAt: Date.now(),
+    revision: 0,
+    forwarded: undefined,
+  }
+  return ctx
+}
+
+/** A batch record's scope: what the record carries, the rest inherited from `parent`. */
+export function childContext(parent: CorrelationContext, init: ContextInit = {}): CorrelationContext {
+  const hasOwnIds = init.ids !== undefined && Object.hasOwn(init.ids, PRIMARY_ID)
+  return createContext({
+    ids: hasOwnIds ? init.ids : { ...parent.ids, ...init.ids },
+    awsRequestId: init.awsRequestId ?? parent.awsRequestId,
+    traceHeader: init.traceHeader ?? parent.traceHeader,
+    debug: init.debug ?? parent.debug,
+    callChainLength: init.callChainLength ?? parent.callChainLength,
+    source: init.source ?? parent.source,
+    lambda: init.lambda ?? parent.lambda,
+    parent,
+  })
+}
+
+function safeTraceHeader(header: string | undefined): string | undefined {
+  if (header === undefined || header === '') return undefined
+  if (SAFE_HEADER.test(header)) return header
+  count('droppedTraceEntries')
+  return undefined
+}
+
+export function withContext<T>(context: CorrelationContext, fn: () => T): T {
+  return storage.run(context, fn)
+}
+
+export function tryGetContext(): CorrelationContext | undefined {
+  return storage.getStore()
+}
+
+export function getContext(): CorrelationContext {
+  const ctx = storage.getStore()
+  if (ctx === undefined) {
+    throw new SightlineError(
+      codes.NO_CONTEXT,
+      'No Sightline context: call this inside wrap(), the middleware or withContext()',
+    )
+  }
+  return ctx
+}
+
+const NONE: Ids = Object.freeze({})
+
+/**
+ * The IDs to forward downstream: every `x-correlation-*`, `debug-log-enabled` and `call-chain-length`.
+ * Cached per context until an ID changes, so carriers can call it per message at no cost.
+ */
+export function correlationIds(ctx: CorrelationContext | undefined = storage.getStore()): Ids {
+  if (ctx === undefined) return NONE
+  const internal = ctx as Internal
+  let out = internal.forwarded
+  if (out === undefined) {
+    out = Object.freeze({
+      ...ctx.ids,
+      [DEBUG_KEY]: ctx.debug ? 'true' : 'false',
+      [CHAIN_KEY]: String(ctx.callChainLength),
+    })
+    internal.forwarded = out
+  }
+  return out
+}
+
+/**
+ * Sets (or replaces) one ID on the current context: `setCorrelationId('user-id', id)` forwards
+ * `x-correlation-user-id` from here on. Unsafe values are dropped and counted. Returns whether it was set.
+ */
+export function setCorrelationId(key: string, value: string): boolean {
+  const ctx = storage.getStore() as Internal | undefined
+  const name = normalizeKey(key)
+  if (ctx === undefined || !isIdKey(name) || !isSafeValue(value)) {
+    if (ctx !== undefined) count('droppedIds')
+    return false
+  }
+  ctx.ids[name] = value
+  ctx.forwarded = undefined
+  ctx.revision++
+  return true
+}

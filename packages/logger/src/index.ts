@@ -1,3 +1,4 @@
+export type { Logger } from 'pino'
 export { discardDebugBuffer, flushDebugBuffer } from './buffer.js'
 export { type LevelName, levelValues, type ResolvedLevel, resolveLevel } from './level.js'
 export { contextFragment, createLogger, type SightlineLoggerOptions } from './logger.js'

@@ -59,6 +59,12 @@ export function inject<C>(
   return 1
 }
 
+const isRecord = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object'
+const stringOf = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined)
+/** JSON carriers may hold `call-chain-length: 2` or `debug-log-enabled: true` (dazn writes numbers). */
+const scalar = (x: unknown): string | undefined =>
+  typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : undefined
+
 type HeaderValue = string | number | readonly string[] | undefined
 /** Node's `IncomingHttpHeaders`, API Gateway/ALB `headers`, a fetch-style plain object. */
 export type HeaderMap = Record<string, HeaderValue>
@@ -94,7 +100,7 @@ export type PublishAttributes = Record<
 export const publishAttributes: Carrier<PublishAttributes> = {
   get: (attrs, key) => {
     const a = attrs[key]
-    return a !== undefined && a.DataType === 'String' ? a.StringValue : undefined
+    return isRecord(a) && a.DataType === 'String' ? stringOf(a.StringValue) : undefined
   },
   set: (attrs, key, value) => {
     attrs[key] = { DataType: 'String', StringValue: value }
@@ -110,7 +116,7 @@ export type SnsEventAttributes = Record<string, { Type: string; Value: string }>
 export const snsEventAttributes: Carrier<SnsEventAttributes> = {
   get: (attrs, key) => {
     const a = attrs[key]
-    return a !== undefined && a.Type === 'String' ? a.Value : undefined
+    return isRecord(a) && a.Type === 'String' ? stringOf(a.Value) : undefined
   },
   set: (attrs, key, value) => {
     attrs[key] = { Type: 'String', Value: value }
@@ -124,7 +130,7 @@ export type SqsEventAttributes = Record<string, { dataType: string; stringValue?
 export const sqsEventAttributes: Carrier<SqsEventAttributes> = {
   get: (attrs, key) => {
     const a = attrs[key]
-    return a !== undefined && a.dataType === 'String' ? a.stringValue : undefined
+    return isRecord(a) && a.dataType === 'String' ? stringOf(a.stringValue) : undefined
   },
   set: (attrs, key, value) => {
     attrs[key] = { dataType: 'String', stringValue: value }
@@ -140,8 +146,7 @@ export const jsonEnvelope: Carrier<Record<string, unknown>> = {
   get: (obj, key) => {
     const env = obj[ENVELOPE_KEY]
     if (env === null || typeof env !== 'object') return undefined
-    const v = (env as Record<string, unknown>)[key]
-    return typeof v === 'string' ? v : undefined
+    return scalar((env as Record<string, unknown>)[key])
   },
   set: (obj, key, value) => {
     let env = obj[ENVELOPE_KEY]
@@ -170,10 +175,7 @@ function customOf(cc: ClientContext): Record<string, unknown> | undefined {
 }
 
 export const lambdaClientContext: Carrier<ClientContext> = {
-  get: (cc, key) => {
-    const v = customOf(cc)?.[key]
-    return typeof v === 'string' ? v : undefined
-  },
+  get: (cc, key) => scalar(customOf(cc)?.[key]),
   set: (cc, key, value) => {
     const custom = customOf(cc) ?? (cc.custom = {})
     custom[key] = value
@@ -239,7 +241,7 @@ export function unwrapJson(text: string): { ids: Extracted; payload: string } {
     if (text.startsWith(envelope, start)) {
       const tail = text.slice(start + envelope.length)
       if (tail.startsWith(',')) return { ids: collector, payload: `${text.slice(0, i)}{${tail.slice(1)}` }
-      if (tail.startsWith('}')) return { ids: collector, payload: `${text.slice(0, i)}{${tail}` }
+      if (/^\s*\}/.test(tail)) return { ids: collector, payload: `${text.slice(0, i)}{${tail}` }
     }
   }
   const { [ENVELOPE_KEY]: _, ...rest } = obj

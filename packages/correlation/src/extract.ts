@@ -3,7 +3,6 @@ import {
   type Carrier,
   type Extracted,
   extract,
-  httpHeaders,
   jsonEnvelope,
   lambdaClientContext,
   snsEventAttributes,
@@ -91,15 +90,31 @@ interface Found {
   readonly requestId: string | undefined
 }
 
+const TRACE_HEADER = 'x-amzn-trace-id'
+
+/**
+ * One pass over the headers: only keys that can be ours (x-…, debug-…, call-…, sightline-…) are
+ * lowercased and offered. API Gateway v1 repeats every header in `multiValueHeaders`; ALB sends one or the
+ * other; so the multi-value map is read only when there is no plain one.
+ */
 function fromHeaders(event: Obj, withRequestId: boolean): Found {
   const collector = new IdCollector()
-  const headers = isObj(event.headers) ? event.headers : undefined
-  const multi = isObj(event.multiValueHeaders) ? event.multiValueHeaders : undefined
-  offerCarrier(collector, headers, httpHeaders as Carrier<Obj>)
-  offerCarrier(collector, multi, httpHeaders as Carrier<Obj>)
-  const trace =
-    (headers && httpHeaders.get(headers as never, 'x-amzn-trace-id')) ??
-    (multi && httpHeaders.get(multi as never, 'x-amzn-trace-id'))
+  const headers = isObj(event.headers)
+    ? event.headers
+    : isObj(event.multiValueHeaders)
+      ? event.multiValueHeaders
+      : undefined
+  let trace: string | undefined
+  if (headers !== undefined) {
+    for (const key in headers) {
+      const c = key.charCodeAt(0) | 32
+      if (c !== 120 && c !== 100 && c !== 99 && c !== 115) continue
+      const raw = headers[key]
+      const value = typeof raw === 'string' ? raw : Array.isArray(raw) ? raw[0] : undefined
+      if (key.length === TRACE_HEADER.length && key.toLowerCase() === TRACE_HEADER) trace ??= str(value)
+      else collector.offer(key, value)
+    }
+  }
   const rc = event.requestContext as Obj
   return {
     extracted: collector,
@@ -199,7 +214,11 @@ function fromEvent(source: EventSource, event: unknown, lambdaContext: LambdaCon
     }
     case 'direct': {
       const collector = new IdCollector()
-      if (isObj(event)) collector.offerAll(event)
+      // dazn-lambda-powertools' Lambda client sends `{ __context__: ids, ...payload }`; others put IDs on top.
+      if (isObj(event)) {
+        if (isObj(event.__context__)) collector.offerAll(event.__context__)
+        collector.offerAll(event)
+      }
       const cc = lambdaContext?.clientContext
       if (isObj(cc)) offerCarrier(collector, cc, lambdaClientContext)
       return { extracted: collector, traceHeader: undefined, requestId: undefined }
@@ -263,12 +282,14 @@ export function extractFromEvent(
   lambdaContext?: LambdaContextLike,
   options: ExtractOptions = {},
 ): CorrelationContext {
-  const source = detectSource(event)
   const lc = lambdaContext !== null && typeof lambdaContext === 'object' ? lambdaContext : undefined
+  let source: EventSource = 'unknown'
   let found: Found
   try {
+    source = detectSource(event)
     found = fromEvent(source, event, lc)
   } catch {
+    // Proxies, throwing getters, shapes nobody planned for: the invocation still gets a context.
     found = { extracted: NOTHING, traceHeader: undefined, requestId: undefined }
   }
   const { extracted } = found
@@ -299,18 +320,29 @@ export interface RecordScope<R = unknown> {
  * the rest from the invocation. A record without IDs shares the invocation's.
  */
 export function extractFromRecord<R>(record: R, parent: CorrelationContext): RecordScope<R> {
-  if (!isObj(record)) return { context: childContext(parent), record }
-  const src = record.eventSource ?? record.EventSource
-  const source: EventSource =
-    src === 'aws:sqs'
-      ? 'sqs'
-      : src === 'aws:sns'
-        ? 'sns'
-        : src === 'aws:kinesis'
-          ? 'kinesis'
-          : src === 'aws:dynamodb'
-            ? 'dynamodb'
-            : parent.source
+  let source: EventSource = parent.source
+  try {
+    if (!isObj(record)) return { context: childContext(parent), record }
+    source = recordSource(record.eventSource ?? record.EventSource, parent.source)
+  } catch {
+    return { context: childContext(parent), record }
+  }
+  return scopeOf(record as R & Obj, source, parent)
+}
+
+function recordSource(src: unknown, fallback: EventSource): EventSource {
+  return src === 'aws:sqs'
+    ? 'sqs'
+    : src === 'aws:sns'
+      ? 'sns'
+      : src === 'aws:kinesis'
+        ? 'kinesis'
+        : src === 'aws:dynamodb'
+          ? 'dynamodb'
+          : fallback
+}
+
+function scopeOf<R>(record: R & Obj, source: EventSource, parent: CorrelationContext): RecordScope<R> {
   let found: ReturnType<typeof fromRecord>
   try {
     found = fromRecord(source, record)

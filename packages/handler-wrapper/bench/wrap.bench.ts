@@ -1,8 +1,8 @@
 import { createLogger } from '@sightline/logger'
 import { Bench } from 'tinybench'
 import { report } from '../../../scripts/bench-report.js'
-import { wrap } from '../src/index.js'
 import event from '../../correlation/test/fixtures/apiGatewayProxyEvent.correlated.json' with { type: 'json' }
+import { wrap } from '../src/index.js'
 
 // A realistic Lambda context: getRemainingTimeInMillis is a function, as the runtime's is.
 const deadline = Date.now() + 15 * 60_000

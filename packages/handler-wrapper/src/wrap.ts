@@ -10,6 +10,7 @@ import {
 import { logger as defaultLogger, type Logger, type Redaction, redaction } from '@sightline/logger'
 
 import { attach, type Runtime, reportFailure } from './invocation.js'
+import { positive, sampleRate } from './options.js'
 import { callHook, flushAll, type Invocation, type Plugin } from './plugins.js'
 
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming')
@@ -44,7 +45,8 @@ export type AsyncHandler<E = any, R = any, C = any> = (event: E, context: C) => 
 export type CallbackHandler<E = any, R = any, C = any> = (
   event: E,
   context: C,
-  callback: (error?: unknown, result?: R) => void,
+  // `any`: users type their callback's result parameter as they like (`(err, r: Response) => void`).
+  callback: (error?: any, result?: any) => void,
 ) => void | Promise<R>
 export type StreamingHandler<E = any, S = any, C = any> = (
   event: E,
@@ -66,22 +68,6 @@ const isWarmupPing = (event: unknown): boolean =>
   event !== null &&
   typeof event === 'object' &&
   (event as { source?: unknown }).source === 'serverless-plugin-warmup'
-
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback
-  if (typeof value !== 'number' || !(value >= 0) || !Number.isFinite(value))
-    invalidOption(name, 'a number ≥ 0', value)
-  return value
-}
-
-function sampleRate(option: number | undefined, env: Readonly<Record<string, string | undefined>>): number {
-  if (option !== undefined) {
-    if (!(option >= 0 && option <= 1)) invalidOption('debugSampleRate', 'a number from 0 to 1', option)
-    return option
-  }
-  const fromEnv = Number(env.SIGHTLINE_DEBUG_SAMPLE_RATE)
-  return fromEnv >= 0 && fromEnv <= 1 ? fromEnv : 0
-}
 
 /**
  * Instruments a Lambda handler: the invocation's context (IDs, trace header, Lambda context) is open for

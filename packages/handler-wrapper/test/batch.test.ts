@@ -16,7 +16,11 @@ const sqsRecord = (n: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 })
 const sqsEvent = (count: number) => ({ Records: Array.from({ length: count }, (_, n) => sqsRecord(n)) })
-const lambdaContext = () => ({ awsRequestId: 'batch-req', functionName: 'consumer', getRemainingTimeInMillis: () => 60_000 })
+const lambdaContext = () => ({
+  awsRequestId: 'batch-req',
+  functionName: 'consumer',
+  getRemainingTimeInMillis: () => 60_000,
+})
 const tick = () => new Promise((r) => setTimeout(r, Math.random() * 4))
 
 describe('processBatch', () => {
@@ -56,7 +60,8 @@ describe('processBatch', () => {
     const reported: Array<[string, string | undefined]> = []
     const plugin: Plugin = {
       name: 'errors',
-      onError: (error, _inv, scope) => void reported.push([(error as Error).message, scope.ids['x-correlation-id']]),
+      onError: (error, _inv, scope) =>
+        void reported.push([(error as Error).message, scope.ids['x-correlation-id']]),
     }
     const h = wrap(
       (event: unknown) =>
@@ -65,7 +70,9 @@ describe('processBatch', () => {
         }),
       { plugins: [plugin] },
     )
-    expect(await h(sqsEvent(3), lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'msg-2' }] })
+    expect(await h(sqsEvent(3), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'msg-2' }],
+    })
     expect(reported).toEqual([['bad 2', 'record-2']])
   })
 
@@ -95,7 +102,10 @@ describe('processBatch', () => {
     const event = {
       Records: [
         { eventSource: 'aws:kinesis', kinesis: { data, sequenceNumber: '100' } },
-        { eventSource: 'aws:kinesis', kinesis: { data: Buffer.from('not json').toString('base64'), sequenceNumber: '101' } },
+        {
+          eventSource: 'aws:kinesis',
+          kinesis: { data: Buffer.from('not json').toString('base64'), sequenceNumber: '101' },
+        },
       ],
     }
     const got: Array<[string, string | undefined]> = []
@@ -112,11 +122,16 @@ describe('processBatch', () => {
       processBatch(event, () => {
         throw new Error('x')
       }),
-    ).rejects.toMatchObject({ code: codes.UNREPORTABLE_RECORD, cause: expect.objectContaining({ message: 'x' }) })
+    ).rejects.toMatchObject({
+      code: codes.UNREPORTABLE_RECORD,
+      cause: expect.objectContaining({ message: 'x' }),
+    })
   })
 
   it('refuses an event that is not a batch with a coded error', async () => {
-    await expect(processBatch({ httpMethod: 'GET' }, () => {})).rejects.toMatchObject({ code: codes.NOT_A_BATCH })
+    await expect(processBatch({ httpMethod: 'GET' }, () => {})).rejects.toMatchObject({
+      code: codes.NOT_A_BATCH,
+    })
     await expect(processBatch(null, () => {})).rejects.toMatchObject({ code: codes.NOT_A_BATCH })
     await expect(processBatch(sqsEvent(1), () => {}, { concurrency: 0 })).rejects.toMatchObject({
       code: codes.INVALID_OPTION,
@@ -124,7 +139,9 @@ describe('processBatch', () => {
   })
 
   it('survives malformed records: each still runs, in a context inherited from the invocation', async () => {
-    const event = { Records: [null, 7, 'x', { eventSource: 'aws:sqs', messageId: 'ok', messageAttributes: 'junk' }] }
+    const event = {
+      Records: [null, 7, 'x', { eventSource: 'aws:sqs', messageId: 'ok', messageAttributes: 'junk' }],
+    }
     const ids: Array<string | undefined> = []
     const h = wrap((e: unknown) => processBatch(e, () => void ids.push(correlationIds()['x-correlation-id'])))
     expect(await h(event, lambdaContext())).toEqual({ batchItemFailures: [] })

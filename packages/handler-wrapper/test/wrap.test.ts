@@ -42,7 +42,9 @@ describe('wrap', () => {
 
   it('adapts a callback handler: its error rejects, and a returned promise also counts', async () => {
     const boom = new Error('cb failed')
-    const failing = wrap((_e: unknown, _c: unknown, cb: (e: unknown) => void) => setImmediate(() => cb(boom)))
+    const failing = wrap((_e: unknown, _c: unknown, cb: (e: unknown) => void) => {
+      setImmediate(() => cb(boom))
+    })
     await expect(failing({}, {})).rejects.toBe(boom)
     const asyncThreeArgs = wrap(async (_e: unknown, _c: unknown, _cb: unknown) => 'from promise')
     await expect(asyncThreeArgs({}, {})).resolves.toBe('from promise')
@@ -91,7 +93,11 @@ describe('wrap', () => {
   it('runs the handler inside the invocation context and increments call-chain-length', async () => {
     const h = wrap(async () => ({ ids: correlationIds(), ctx: getContext() }))
     const { ids, ctx } = await h(apiEvent('abc', { 'call-chain-length': '3' }), lambdaContext())
-    expect(ids).toMatchObject({ 'x-correlation-id': 'abc', 'call-chain-length': '4', 'debug-log-enabled': 'false' })
+    expect(ids).toMatchObject({
+      'x-correlation-id': 'abc',
+      'call-chain-length': '4',
+      'debug-log-enabled': 'false',
+    })
     expect(ctx).toMatchObject({ awsRequestId: 'aws-req-1', source: 'api-gateway-rest' })
     expect(ctx.lambda).toMatchObject({ functionName: 'orders', functionVersion: '7', memoryLimitInMB: 512 })
   })
@@ -108,7 +114,10 @@ describe('wrap', () => {
 
   it('validates options at construction, naming the option', () => {
     expect(() => wrap(async () => 1, { flushBudgetMs: -1 })).toThrow(
-      expect.objectContaining({ code: codes.INVALID_OPTION, message: expect.stringContaining('flushBudgetMs') }),
+      expect.objectContaining({
+        code: codes.INVALID_OPTION,
+        message: expect.stringContaining('flushBudgetMs'),
+      }),
     )
     expect(() => wrap(async () => 1, { debugSampleRate: 2 })).toThrow(SightlineError)
     expect(() => wrap('nope' as never)).toThrow(expect.objectContaining({ code: codes.INVALID_OPTION }))
@@ -167,8 +176,15 @@ describe('the error path', () => {
     const errors = out.records().filter((r) => r.level === 'error')
     expect(errors).toHaveLength(1)
     const line = errors[0]!
-    expect(line).toMatchObject({ 'x-correlation-id': 'err-1', awsRequestId: 'aws-req-1', msg: 'invocation failed' })
-    expect(line.err).toMatchObject({ message: 'payment declined', cause: { type: 'TypeError', message: 'card expired' } })
+    expect(line).toMatchObject({
+      'x-correlation-id': 'err-1',
+      awsRequestId: 'aws-req-1',
+      msg: 'invocation failed',
+    })
+    expect(line.err).toMatchObject({
+      message: 'payment declined',
+      cause: { type: 'TypeError', message: 'card expired' },
+    })
     expect(line.event).toMatchObject({ source: 'api-gateway-rest', method: 'POST', path: '/orders' })
     const raw = out.lines.join('')
     expect(raw).not.toContain('secret-token')
@@ -323,7 +339,10 @@ describe('plugins and the flush pipeline', () => {
       { plugins: [sentryLike] },
     )
     await expect(h(apiEvent('e'), lambdaContext())).rejects.toThrow('x')
-    expect(out.records().find((r) => r.level === 'error')).toMatchObject({ sentryEventId: 'evt-123', 'x-correlation-id': 'e' })
+    expect(out.records().find((r) => r.level === 'error')).toMatchObject({
+      sentryEventId: 'evt-123',
+      'x-correlation-id': 'e',
+    })
   })
 
   it('leaves no timer of its own once the promise settles', async () => {
@@ -403,9 +422,11 @@ describe('concurrent invocations in one process (Managed Instances)', () => {
       const roots = await Promise.all(
         Array.from({ length: 40 }, (_, n) => {
           const root = `1-5759e988-${n.toString(16).padStart(24, '0')}`
-          return store.run(`Root=${root};Sampled=1`, () =>
-            h({ n, 'x-correlation-id': `inv-${n}` } as never, lambdaContext(30_000, `req-${n}`)),
-          ).then((r) => [r, root])
+          return store
+            .run(`Root=${root};Sampled=1`, () =>
+              h({ n, 'x-correlation-id': `inv-${n}` } as never, lambdaContext(30_000, `req-${n}`)),
+            )
+            .then((r) => [r, root])
         }),
       )
       for (const [got, want] of roots) expect(got).toBe(want)

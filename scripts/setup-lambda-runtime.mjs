@@ -69,7 +69,11 @@ function missingTools() {
   return BUILD_TOOLS.filter(([cmd]) => !hasCommand(cmd))
 }
 
+let logStarted = false
+
 function runLogged(cmd, args, options = {}) {
+  if (!logStarted) writeFileSync(logFile, `setup started ${new Date().toISOString()}\n`)
+  logStarted = true
   return new Promise((resolve) => {
     const out = createWriteStream(logFile, { flags: 'a' })
     out.write(`\n$ ${cmd} ${args.join(' ')}\n`)
@@ -164,7 +168,6 @@ async function main() {
     return
   }
   log('installing official Lambda runtime clients into tools/lambda-runtime')
-  writeFileSync(logFile, `setup started ${new Date().toISOString()}\n`)
   await installBuildTools()
   log('npm ci (builds libcurl and aws-lambda-cpp twice, a few minutes on 2 cores)')
   const code = await runLogged('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, env: nodeGypEnv() })

@@ -220,6 +220,8 @@ export function unwrapJson(text: string): { ids: Extracted; payload: string } {
   try {
     parsed = JSON.parse(text)
   } catch {
+    // Mentions an envelope but is not JSON: hand it on as it came, and say so in the diagnostics.
+    count('unreadableEnvelopes')
     return { ids: collector, payload: text }
   }
   if (
@@ -231,15 +233,18 @@ export function unwrapJson(text: string): { ids: Extracted; payload: string } {
     return { ids: collector, payload: text }
   }
   const obj = parsed as Record<string, unknown>
-  collector.offerAll(obj[ENVELOPE_KEY])
+  const envelope = obj[ENVELOPE_KEY]
+  if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope))
+    count('unreadableEnvelopes')
+  else collector.offerAll(envelope)
   let i = 0
   while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
   if (text.startsWith(ENVELOPE_PREFIX, i)) {
     const start = i + ENVELOPE_PREFIX.length
-    const envelope = JSON.stringify(obj[ENVELOPE_KEY])
+    const spliced = JSON.stringify(envelope)
     // Our splice wrote `{"__context__":<json>,` (or `}` for an empty object): undo exactly that.
-    if (text.startsWith(envelope, start)) {
-      const tail = text.slice(start + envelope.length)
+    if (text.startsWith(spliced, start)) {
+      const tail = text.slice(start + spliced.length)
       if (tail.startsWith(',')) return { ids: collector, payload: `${text.slice(0, i)}{${tail.slice(1)}` }
       if (/^\s*\}/.test(tail)) return { ids: collector, payload: `${text.slice(0, i)}{${tail}` }
     }

@@ -82,7 +82,7 @@ interface Internal extends CorrelationContext {
  */
 export function createContext(init: ContextInit = {}): CorrelationContext {
   const ids: Record<string, string> = { ...init.ids }
-  ids[PRIMARY_ID] ??= init.awsRequestId ?? randomUUID()
+  ids[PRIMARY_ID] ??= isSafeValue(init.awsRequestId) ? init.awsRequestId : randomUUID()
   const traceHeader = safeTraceHeader(init.traceHeader)
   const ctx: Internal = {
     ids,

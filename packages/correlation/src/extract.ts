@@ -16,7 +16,7 @@ import {
   type EventSource,
   type LambdaInfo,
 } from './context.js'
-import { IdCollector, PRIMARY_ID } from './ids.js'
+import { IdCollector, isSafeValue, PRIMARY_ID } from './ids.js'
 
 /** The parts of the Lambda context Sightline reads. `{}` and `undefined` are fine (unit tests). */
 export interface LambdaContextLike {
@@ -119,7 +119,8 @@ function fromHeaders(event: Obj, withRequestId: boolean): Found {
   return {
     extracted: collector,
     traceHeader: trace,
-    requestId: withRequestId ? str(rc.requestId) : undefined,
+    // The fallback ID is forwarded downstream like any other: it must pass the same checks.
+    requestId: withRequestId && isSafeValue(rc.requestId) ? rc.requestId : undefined,
   }
 }
 

@@ -9,6 +9,8 @@ export default defineConfig({
     alias: [
       { find: /^@sightline\/handler-wrapper\/(.+)$/, replacement: src('handler-wrapper/src/$1.ts') },
       { find: /^@sightline\/testing\/(.+)$/, replacement: src('testing/src/$1.ts') },
+      { find: /^@sightline\/http-client\/(.+)$/, replacement: src('http-client/src/$1.ts') },
+      { find: /^@sightline\/metrics\/(.+)$/, replacement: src('metrics/src/$1.ts') },
       { find: /^@sightline\/([a-z-]+)$/, replacement: src('$1/src/index.ts') },
     ],
   },

@@ -7,7 +7,8 @@ export const codes = Object.freeze({
   UNREPORTABLE_RECORD: 'ERR_SIGHTLINE_UNREPORTABLE_RECORD',
 } as const)
 
-export type ErrorCode = (typeof codes)[keyof typeof codes]
+/** The core's codes, or a package's own (each package lists its codes in its README). */
+export type ErrorCode = (typeof codes)[keyof typeof codes] | `ERR_SIGHTLINE_${string}`
 
 /** The one error class of Sightline: a stable `code`, a real `cause`. */
 export class SightlineError extends Error {

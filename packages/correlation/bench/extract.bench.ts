@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs'
 import { Bench } from 'tinybench'
 import { report } from '../../../scripts/bench-report.js'
-import { createContext, extractFromEvent, extractFromRecord, parseTraceHeader, withContext } from '../src/index.js'
+import {
+  createContext,
+  extractFromEvent,
+  extractFromRecord,
+  parseTraceHeader,
+  withContext,
+} from '../src/index.js'
 
 const fixture = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../test/fixtures/${name}`, import.meta.url), 'utf8'))
@@ -35,7 +41,9 @@ bench.add('withContext(ctx, fn)', () => {
   withContext(createContext({ ids: { 'x-correlation-id': 'abc' } }), () => 1)
 })
 bench.add('parseTraceHeader', () => {
-  parseTraceHeader('Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:1')
+  parseTraceHeader(
+    'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1;Lineage=a87bd80c:1',
+  )
 })
 for (const [name, file] of sources) {
   const event = fixture(file)

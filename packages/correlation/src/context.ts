@@ -2,7 +2,16 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import { randomUUID } from 'node:crypto'
 import { count } from './diagnostics.js'
 import { codes, SightlineError } from './errors.js'
-import { CHAIN_KEY, DEBUG_KEY, type Ids, isIdKey, isSafeValue, normalizeKey, PRIMARY_ID } from './ids.js'
+import {
+  CHAIN_KEY,
+  DEBUG_KEY,
+  type Ids,
+  isIdKey,
+  isSafeValue,
+  limits,
+  normalizeKey,
+  PRIMARY_ID,
+} from './ids.js'
 import { parseTraceHeader, type TraceHeader } from './trace.js'
 
 export type EventSource =
@@ -163,6 +172,18 @@ export function correlationIds(ctx: CorrelationContext | undefined = storage.get
   return out
 }
 
+/** The same caps as inbound IDs, so what we forward can always be read back by the next hop. */
+function fits(ids: Readonly<Record<string, string>>, key: string, value: string): boolean {
+  let n = 0
+  let bytes = key.length + value.length
+  for (const k in ids) {
+    if (k === key) continue
+    n++
+    bytes += k.length + ids[k]!.length
+  }
+  return n < limits.maxIds && bytes <= limits.maxTotalBytes
+}
+
 /**
  * Sets (or replaces) one ID on the current context: `setCorrelationId('user-id', id)` forwards
  * `x-correlation-user-id` from here on. Unsafe values are dropped and counted. Returns whether it was set.
@@ -170,7 +191,7 @@ export function correlationIds(ctx: CorrelationContext | undefined = storage.get
 export function setCorrelationId(key: string, value: string): boolean {
   const ctx = storage.getStore() as Internal | undefined
   const name = normalizeKey(key)
-  if (ctx === undefined || !isIdKey(name) || !isSafeValue(value)) {
+  if (ctx === undefined || !isIdKey(name) || !isSafeValue(value) || !fits(ctx.ids, name, value)) {
     if (ctx !== undefined) count('droppedIds')
     return false
   }

@@ -260,7 +260,7 @@ function lambdaInfo(lc: LambdaContextLike | undefined, coldStart: boolean): Lamb
   return {
     functionName: str(lc.functionName),
     functionVersion: str(lc.functionVersion),
-    memoryLimitInMB: mem === undefined ? undefined : Number(mem) || undefined,
+    memoryLimitInMB: Number.isFinite(Number(mem)) && Number(mem) > 0 ? Number(mem) : undefined,
     invokedFunctionArn: str(lc.invokedFunctionArn),
     logGroupName: str(lc.logGroupName),
     logStreamName: str(lc.logStreamName),

@@ -108,7 +108,7 @@ export class IdCollector {
     if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
       return void count('droppedIds')
     for (const key in parsed) {
-      if (Object.hasOwn(parsed, key) && key !== PACKED_KEY)
+      if (Object.hasOwn(parsed, key) && key.toLowerCase() !== PACKED_KEY)
         this.offer(key, (parsed as Record<string, unknown>)[key])
     }
   }

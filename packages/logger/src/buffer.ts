@@ -1,9 +1,11 @@
 import { type CorrelationContext, tryGetContext } from '@sightline/correlation'
+import { contextFragment } from './fragment.js'
 import { writeLine } from './output.js'
 
 /** Debug lines held for one invocation (or batch record), written only if it fails. */
 interface DebugBuffer {
   lines: string[]
+  sizes: number[]
   bytes: number
   dropped: number
 }
@@ -14,20 +16,23 @@ type WithBuffer = CorrelationContext & { [BUFFER]?: DebugBuffer | undefined }
 /** Keeps the newest lines within `maxBytes`: the trail closest to the failure matters most. */
 export function bufferLine(ctx: CorrelationContext, line: string, maxBytes: number): void {
   const c = ctx as WithBuffer
-  const buf = (c[BUFFER] ??= { lines: [], bytes: 0, dropped: 0 })
-  if (line.length > maxBytes) {
+  const buf = (c[BUFFER] ??= { lines: [], sizes: [], bytes: 0, dropped: 0 })
+  const size = Buffer.byteLength(line)
+  if (size > maxBytes) {
     buf.dropped++
     return
   }
   buf.lines.push(line)
-  buf.bytes += line.length
+  buf.sizes.push(size)
+  buf.bytes += size
   let i = 0
   while (buf.bytes > maxBytes) {
-    buf.bytes -= buf.lines[i]!.length
+    buf.bytes -= buf.sizes[i]!
     i++
   }
   if (i > 0) {
     buf.lines.splice(0, i)
+    buf.sizes.splice(0, i)
     buf.dropped += i
   }
 }
@@ -42,8 +47,9 @@ export function flushDebugBuffer(ctx: CorrelationContext | undefined = tryGetCon
   ;(ctx as WithBuffer)[BUFFER] = undefined
   for (const line of buf.lines) writeLine(line)
   if (buf.dropped > 0) {
+    const msg = `${buf.dropped} older debug lines were dropped from the buffer`
     writeLine(
-      `${JSON.stringify({ level: 'warn', time: Date.now(), msg: `${buf.dropped} older debug lines were dropped from the buffer`, droppedDebugLines: buf.dropped })}\n`,
+      `{"level":"warn","time":${Date.now()}${contextFragment(ctx!)},"msg":${JSON.stringify(msg)},"droppedDebugLines":${buf.dropped}}\n`,
     )
   }
   return buf.lines.length

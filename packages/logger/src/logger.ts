@@ -1,9 +1,16 @@
-import { type CorrelationContext, invalidOption, tryGetContext } from '@sightline/correlation'
+import {
+  type CorrelationContext,
+  codes,
+  invalidOption,
+  SightlineError,
+  tryGetContext,
+} from '@sightline/correlation'
 import pino, { type Logger, type LoggerOptions, stdSerializers } from 'pino'
 import { bufferLine } from './buffer.js'
+import { contextFragment } from './fragment.js'
 import { type LevelName, levelValues, resolveLevel } from './level.js'
 import { writeLine } from './output.js'
-import { pinoRedactPaths, type Redaction, redaction } from './redact.js'
+import { headerRedactor, type Redaction, redaction } from './redact.js'
 
 export interface SightlineLoggerOptions {
   /** Default: `LOG_LEVEL`, then `AWS_LAMBDA_LOG_LEVEL`, then `info`. */
@@ -23,55 +30,38 @@ export interface SightlineLoggerOptions {
 
 type Env = Readonly<Record<string, string | undefined>>
 
-const FRAGMENT = Symbol('sightline.logger.fragment')
-const FRAGMENT_REV = Symbol('sightline.logger.fragmentRevision')
-type Cached = CorrelationContext & { [FRAGMENT]?: string; [FRAGMENT_REV]?: number }
-
-const q = JSON.stringify
-
-/**
- * The context's fields as a JSON fragment, built once per context (and again only after an ID changes):
- * each line then costs one string concatenation, not a mixin object to merge and serialise.
- */
-export function contextFragment(ctx: CorrelationContext): string {
-  const c = ctx as Cached
-  const cached = c[FRAGMENT]
-  if (cached !== undefined && c[FRAGMENT_REV] === ctx.revision) return cached
-  let s = ''
-  for (const key in ctx.ids) s += `,${q(key)}:${q(ctx.ids[key])}`
-  if (ctx.awsRequestId !== undefined) s += `,"awsRequestId":${q(ctx.awsRequestId)}`
-  if (ctx.trace?.root !== undefined) s += `,"traceId":${q(ctx.trace.root)}`
-  const l = ctx.lambda
-  if (l !== undefined) {
-    if (l.functionName !== undefined) s += `,"function_name":${q(l.functionName)}`
-    if (l.functionVersion !== undefined) s += `,"function_version":${q(l.functionVersion)}`
-    if (l.memoryLimitInMB !== undefined) s += `,"function_memory_size":${l.memoryLimitInMB}`
-    s += `,"cold_start":${l.coldStart}`
-  }
-  if (ctx.debug) s += ',"debug-log-enabled":true'
-  c[FRAGMENT] = s
-  c[FRAGMENT_REV] = ctx.revision
-  return s
-}
-
 const { chindingsSym } = pino.symbols
 const DEBUG = levelValues.debug
+const SILENT = levelValues.silent
+/** Set on a logger (and inherited by its children) once its level was set through pino's API. */
+const EXPLICIT = Symbol('sightline.logger.explicitLevel')
+type Flagged = Logger & { [EXPLICIT]?: boolean }
 
 /**
  * A pino logger that stamps the current Sightline context on every line and applies the level per call
  * from that context: a debug-sampled invocation logs at debug without touching any global level, so it
- * cannot leak into the next invocation. pino's own `level` is the floor it filters at (at most `debug`).
+ * cannot leak into the next invocation. pino's own level is the floor it filters at (at most `debug`);
+ * `logger.level` and `isLevelEnabled` report the level in force for the current context.
  */
 export function createLogger(options: SightlineLoggerOptions = {}, env: Env = process.env): Logger {
   const { level: configuredName, warning } = resolveLevel(options.level, env)
   const configured = levelValues[configuredName]
   const buffering = options.debugBuffer !== undefined && options.debugBuffer !== false
   const bufferOpts = typeof options.debugBuffer === 'object' ? options.debugBuffer : {}
+  if (bufferOpts.level !== undefined && !Object.hasOwn(levelValues, bufferOpts.level)) {
+    invalidOption('debugBuffer.level', `one of ${Object.keys(levelValues).join(', ')}`, bufferOpts.level)
+  }
   const bufferLevel = levelValues[bufferOpts.level ?? 'debug']
   const maxBytes = bufferOpts.maxBytes ?? 64 * 1024
   if (!(maxBytes > 0)) invalidOption('debugBuffer.maxBytes', 'a positive number', maxBytes)
   const floor = Math.min(configured, DEBUG, buffering ? bufferLevel : DEBUG)
   const floorName = (Object.keys(levelValues) as LevelName[]).find((k) => levelValues[k] === floor) ?? 'debug'
+
+  /** The level in force for `logger` in `ctx`: a level set through pino's API wins; sampling lowers to debug. */
+  function threshold(logger: Flagged, ctx: CorrelationContext | undefined): number {
+    const base = logger[EXPLICIT] === true ? logger.levelVal : configured
+    return ctx?.debug === true && base > DEBUG && base !== SILENT ? DEBUG : base
+  }
 
   // Set while pino serialises a line that belongs in a debug buffer rather than on stdout.
   let bufferInto: CorrelationContext | undefined
@@ -84,11 +74,7 @@ export function createLogger(options: SightlineLoggerOptions = {}, env: Env = pr
 
   function logMethod(this: Logger, args: Parameters<Logger['info']>, method: Function, level: number): void {
     const ctx = tryGetContext()
-    const own = this.levelVal
-    // A level set later by the user (logger.level = 'warn', or a child's own level) is the configured one.
-    const base = own === floor ? configured : own
-    const threshold = ctx?.debug === true && base > DEBUG ? DEBUG : base
-    if (level < threshold) {
+    if (level < threshold(this, ctx)) {
       if (!buffering || ctx === undefined || level < bufferLevel) return
       bufferInto = ctx
     }
@@ -108,18 +94,55 @@ export function createLogger(options: SightlineLoggerOptions = {}, env: Env = pr
   }
 
   const redactConfig = redaction(options.redact)
-  const logger = pino(
-    {
-      base: options.service === undefined ? null : { service: options.service },
-      formatters: { level: (label) => ({ level: label }) },
-      serializers: { err: stdSerializers.errWithCause, error: stdSerializers.errWithCause },
-      ...options.pino,
-      level: floorName,
-      redact: { paths: pinoRedactPaths(redactConfig), censor: redactConfig.censor },
-      hooks: { logMethod },
+  const headers = headerRedactor(redactConfig)
+  const userLog = options.pino?.formatters?.log
+  let logger: Flagged
+  try {
+    logger = pino(
+      {
+        base: options.service === undefined ? null : { service: options.service },
+        serializers: { err: stdSerializers.errWithCause, error: stdSerializers.errWithCause },
+        ...options.pino,
+        formatters: {
+          level: (label) => ({ level: label }),
+          ...options.pino?.formatters,
+          log: userLog === undefined ? headers : (obj) => userLog(headers(obj)),
+        },
+        level: floorName,
+        redact: { paths: [...redactConfig.paths], censor: redactConfig.censor },
+        hooks: { logMethod },
+      },
+      destination,
+    )
+  } catch (cause) {
+    throw new SightlineError(
+      codes.INVALID_OPTION,
+      `Expected \`redact.paths\` to be valid pino redact paths: ${(cause as Error).message}`,
+      { cause },
+    )
+  }
+  const proto = Object.getPrototypeOf(logger) as object
+  // pino announces every level change (its setter, `child(…, { level })`) on the root's emitter.
+  logger.on('level-change', (_l, _v, _pl, _pv, instance) => {
+    ;(instance as Flagged)[EXPLICIT] = true
+  })
+  Object.defineProperty(logger, 'level', {
+    get(this: Flagged) {
+      const value = threshold(this, tryGetContext())
+      return (
+        (Object.keys(levelValues) as LevelName[]).find((k) => levelValues[k] === value) ??
+        Reflect.get(proto, 'level', this)
+      )
     },
-    destination,
-  )
+    set(this: Flagged, value: string) {
+      Reflect.set(proto, 'level', value, this)
+    },
+    configurable: true,
+  })
+  logger.isLevelEnabled = function isLevelEnabled(this: Flagged, label: string): boolean {
+    const value = (levelValues as Record<string, number>)[label]
+    return value !== undefined && value !== SILENT && value >= threshold(this, tryGetContext())
+  }
   if (warning !== undefined) logger.warn(warning)
   return logger
 }

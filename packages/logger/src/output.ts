@@ -18,7 +18,8 @@ const stdout: Output = {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') return
       first = 0
     }
-    if (first === line.length) return // all of an ASCII line: the common case, no Buffer needed
+    // Characters and bytes agree only for ASCII: check bytes before declaring the line written.
+    if (first === line.length && first === Buffer.byteLength(line)) return
     let rest = Buffer.from(line, 'utf8').subarray(first)
     for (let attempt = 0; rest.length > 0; ) {
       try {

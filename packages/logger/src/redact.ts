@@ -34,26 +34,48 @@ export function redaction(options: Partial<Redaction> = {}): Redaction {
   })
 }
 
-const titleCase = (h: string) =>
-  h.replace(/(^|-)([a-z])/g, (_, dash: string, c: string) => dash + c.toUpperCase())
+const HOLDERS = ['headers', 'multiValueHeaders'] as const
+const PARENTS = ['req', 'request', 'event'] as const
 
-/** The same configuration as pino `redact` paths: header names in the casings HTTP sources deliver. */
-export function pinoRedactPaths(config: Redaction): string[] {
-  const out: string[] = [...config.paths]
-  for (const header of config.headers) {
-    for (const name of new Set([header, titleCase(header)])) {
-      for (const holder of [
-        'headers',
-        'multiValueHeaders',
-        'req.headers',
-        'event.headers',
-        'event.multiValueHeaders',
-      ]) {
-        out.push(`${holder}[${JSON.stringify(name)}]`)
+/**
+ * A pino `formatters.log` that censors secret headers in any casing (`AUTHORIZATION`, `X-API-Key`…) in
+ * `headers`/`multiValueHeaders` at the top of a line or under `req`, `request` or `event`. Lines without
+ * such holders pass through as the same object, at the cost of a few property reads.
+ */
+export function headerRedactor(config: Redaction): (obj: Record<string, unknown>) => Record<string, unknown> {
+  const names = new Set(config.headers.map((h) => h.toLowerCase()))
+  const censorHolder = (holder: unknown): unknown => {
+    if (holder === null || typeof holder !== 'object' || Array.isArray(holder)) return holder
+    let out: Record<string, unknown> | undefined
+    for (const key of Object.keys(holder)) {
+      if (names.has(key.toLowerCase()))
+        (out ??= { ...(holder as Record<string, unknown>) })[key] = config.censor
+    }
+    return out ?? holder
+  }
+  const censorParent = (parent: Record<string, unknown>): Record<string, unknown> => {
+    let out: Record<string, unknown> | undefined
+    for (const h of HOLDERS) {
+      const v = parent[h]
+      if (v === undefined) continue
+      const censored = censorHolder(v)
+      if (censored !== v) (out ??= { ...parent })[h] = censored
+    }
+    return out ?? parent
+  }
+  return (obj) => {
+    let out = censorParent(obj)
+    for (const p of PARENTS) {
+      const parent = obj[p]
+      if (parent === null || typeof parent !== 'object' || Array.isArray(parent)) continue
+      const censored = censorParent(parent as Record<string, unknown>)
+      if (censored !== parent) {
+        if (out === obj) out = { ...obj }
+        out[p] = censored
       }
     }
+    return out
   }
-  return out
 }
 
 const MAX_DEPTH = 8
@@ -65,7 +87,11 @@ const MAX_DEPTH = 8
 export function redactValue(value: unknown, config: Redaction = defaultRedaction): unknown {
   const headers = new Set(config.headers)
   const paths = config.paths.map((p) => p.split('.'))
-  return copy(value, headers, paths, [], 0, config.censor)
+  try {
+    return copy(value, headers, paths, [], 0, config.censor)
+  } catch {
+    return '[Unreadable]' // revoked proxies and the like
+  }
 }
 
 function copy(

@@ -6,6 +6,8 @@ import { createLogger } from '../src/index.js'
 
 // Both write synchronously to fd 1 (the runner points it at /dev/null).
 const raw = pino(pino.destination({ dest: 1, sync: true }))
+// The same without pid/hostname, which Sightline's lines leave out (meaningless on Lambda).
+const rawNoBase = pino({ base: null }, pino.destination({ dest: 1, sync: true }))
 const logger = createLogger({ level: 'info' }, {})
 const ctx = createContext({
   ids: { 'x-correlation-id': 'f3a1c2d4-5b6e-4f70-8a9b-0c1d2e3f4a5b', 'x-correlation-user-id': 'user-42' },
@@ -26,6 +28,9 @@ const bench = new Bench({ time: 1500, warmup: true })
 bench
   .add('raw pino sync line', () => {
     raw.info({ orderId: 17 }, 'order placed')
+  })
+  .add('raw pino sync line, no pid/hostname', () => {
+    rawNoBase.info({ orderId: 17 }, 'order placed')
   })
   .add('sightline line in context', () => {
     withContext(ctx, () => logger.info({ orderId: 17 }, 'order placed'))

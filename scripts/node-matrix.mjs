@@ -19,7 +19,9 @@ for (const major of [22, 24]) {
     continue
   }
   console.log(`node-matrix: Node ${major}`)
-  const r = spawnSync(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot', ...suites], { stdio: 'inherit' })
+  const r = spawnSync(node, ['node_modules/vitest/vitest.mjs', 'run', '--reporter=dot', ...suites], {
+    stdio: 'inherit',
+  })
   if (r.status !== 0) failed++
 }
 process.exit(failed ? 1 : 0)

@@ -9,6 +9,10 @@ export const handler = wrap(async (event) => {
   logger.info({ items: order.items?.length ?? 0 }, 'order received')
   // Headers to forward on any outgoing call (fetch, axios, superagent…): the hop keeps the thread.
   logger.debug({ forward: correlationIds() }, 'would call the payments service')
-  if (order.id === 'broken') throw new Error('payment service rejected the order', { cause: new Error('card expired') })
-  return { statusCode: 201, body: JSON.stringify({ ok: true, correlationId: correlationIds()['x-correlation-id'] }) }
+  if (order.id === 'broken')
+    throw new Error('payment service rejected the order', { cause: new Error('card expired') })
+  return {
+    statusCode: 201,
+    body: JSON.stringify({ ok: true, correlationId: correlationIds()['x-correlation-id'] }),
+  }
 })

@@ -23,7 +23,9 @@ const context = (n) => {
 }
 const say = (text) => process.stderr.write(`\n\x1b[1m${text}\x1b[0m\n`)
 
-say('1. A request that arrives with IDs from upstream (x-correlation-id, a user id, a trace header, debug on):')
+say(
+  '1. A request that arrives with IDs from upstream (x-correlation-id, a user id, a trace header, debug on):',
+)
 const r1 = await handler(
   event(
     {
@@ -44,8 +46,11 @@ say(`   → returned ${r2.statusCode} ${r2.body}`)
 
 say('3. A request that fails: one error line with the IDs, the cause chain and a redacted summary:')
 try {
-  await handler(event({ 'x-correlation-id': 'checkout-9c1d', Authorization: 'Bearer s3cr3t' }, { id: 'broken' }), context(3))
+  await handler(
+    event({ 'x-correlation-id': 'checkout-9c1d', Authorization: 'Bearer s3cr3t' }, { id: 'broken' }),
+    context(3),
+  )
 } catch (err) {
   say(`   → the caller received the handler's own error: ${err.message}`)
 }
-say('Every line above carries its request\'s IDs. Next: the tests — see README.md.')
+say("Every line above carries its request's IDs. Next: the tests — see README.md.")

@@ -41,10 +41,21 @@ describe.each(['esm', 'cjs'] as const)('an esbuild %s bundle of a wrapped handle
     const runnerFile = join(dir, `run-${format}.${format === 'esm' ? 'mjs' : 'cjs'}`)
     writeFileSync(runnerFile, runner(outfile, format))
     // A fresh process in another directory: nothing outside the bundle can be resolved.
-    const stdout = execFileSync(process.execPath, [runnerFile], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
-    const lines = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const stdout = execFileSync(process.execPath, [runnerFile], {
+      cwd: dir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const lines = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(lines).toContainEqual(
-      expect.objectContaining({ msg: 'order received', 'x-correlation-id': 'bundled-1', 'x-correlation-order-id': 'A-1' }),
+      expect.objectContaining({
+        msg: 'order received',
+        'x-correlation-id': 'bundled-1',
+        'x-correlation-order-id': 'A-1',
+      }),
     )
   })
 })

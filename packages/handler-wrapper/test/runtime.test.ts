@@ -31,7 +31,13 @@ const apiEvent = (id: string, extra: Record<string, unknown> = {}) => ({
   body: '{}',
   ...extra,
 })
-type Result = { ids: Record<string, string>; traceRoot: string | null; requestId: string; coldStart: boolean; style?: string }
+type Result = {
+  ids: Record<string, string>
+  traceRoot: string | null
+  requestId: string
+  coldStart: boolean
+  style?: string
+}
 const ok = (res: InvokeResult): Result => {
   expect(res, JSON.stringify(res.error)).toMatchObject({ ok: true })
   return res.result as Result
@@ -60,9 +66,17 @@ describe.each(RICS)('wrap() under aws-lambda-ric %i', (ric) => {
   it('returns the handler result with the IDs, the trace header and the cold start of each invocation', async () => {
     const [t1, t2] = [newTraceId(true), newTraceId(false)]
     const first = ok(await fn.invoke(apiEvent('a-1'), { traceId: t1 }))
-    const second = ok(await fn.invoke(apiEvent('a-2', { headers: { 'call-chain-length': '4' } }), { traceId: t2 }))
-    expect(first).toMatchObject({ ids: { 'x-correlation-id': 'a-1', 'call-chain-length': '1' }, coldStart: true })
-    expect(second).toMatchObject({ ids: { 'x-correlation-id': 'apigw-a-2', 'call-chain-length': '5' }, coldStart: false })
+    const second = ok(
+      await fn.invoke(apiEvent('a-2', { headers: { 'call-chain-length': '4' } }), { traceId: t2 }),
+    )
+    expect(first).toMatchObject({
+      ids: { 'x-correlation-id': 'a-1', 'call-chain-length': '1' },
+      coldStart: true,
+    })
+    expect(second).toMatchObject({
+      ids: { 'x-correlation-id': 'apigw-a-2', 'call-chain-length': '5' },
+      coldStart: false,
+    })
     expect([first.traceRoot, second.traceRoot]).toEqual([rootOf(t1), rootOf(t2)])
     const lines = fn.jsonLines().filter((l) => l.msg === 'handling')
     expect(lines.map((l) => [l['x-correlation-id'], l.traceId, l.awsRequestId])).toEqual([
@@ -86,7 +100,11 @@ describe.each(RICS)('wrap() under aws-lambda-ric %i', (ric) => {
   it('forwards the IDs on outgoing calls', async () => {
     received.length = 0
     ok(await fn.invoke(apiEvent('out-1', { downstream: downstreamUrl })))
-    expect(received[0]).toMatchObject({ 'x-correlation-id': 'out-1', 'x-correlation-user-id': 'user-of-out-1', 'call-chain-length': '1' })
+    expect(received[0]).toMatchObject({
+      'x-correlation-id': 'out-1',
+      'x-correlation-user-id': 'user-of-out-1',
+      'call-chain-length': '1',
+    })
   })
 
   it('adapts a callback-style handler (4.x refuses unwrapped ones)', async () => {
@@ -117,11 +135,16 @@ describe.each(RICS)('wrap() under aws-lambda-ric %i', (ric) => {
   })
 
   it('writes one parseable JSON line per record with AWS_LAMBDA_LOG_FORMAT=JSON', async () => {
-    const json = await start({ handler: `${dir}wrapped.asyncHandler`, ric, env: { AWS_LAMBDA_LOG_FORMAT: 'JSON' } })
+    const json = await start({
+      handler: `${dir}wrapped.asyncHandler`,
+      ric,
+      env: { AWS_LAMBDA_LOG_FORMAT: 'JSON' },
+    })
     const res = ok(await json.invoke(apiEvent('json-1')))
     const ours = json.lines.filter((l) => l.includes('"msg":"hand'))
     expect(ours).toHaveLength(2)
-    for (const line of ours) expect(JSON.parse(line)).toMatchObject({ 'x-correlation-id': 'json-1', awsRequestId: res.requestId })
+    for (const line of ours)
+      expect(JSON.parse(line)).toMatchObject({ 'x-correlation-id': 'json-1', awsRequestId: res.requestId })
   })
 
   it('leaves nothing to send at the next invocation when the sandbox is frozen after each response', async () => {
@@ -146,11 +169,16 @@ describe('wrap() under aws-lambda-ric 4 with multi-concurrency (Managed Instance
     // All four wait on one barrier, so they are provably in flight together in one process.
     const results = await Promise.all(
       traces.map((traceId, i) =>
-        fn.invoke(apiEvent(`lmi-${i}`, { barrier: { name: 'lmi', parties: 4 }, downstream: downstreamUrl }), { traceId }),
+        fn.invoke(apiEvent(`lmi-${i}`, { barrier: { name: 'lmi', parties: 4 }, downstream: downstreamUrl }), {
+          traceId,
+        }),
       ),
     )
     results.forEach((res, i) => {
-      expect(ok(res)).toMatchObject({ ids: { 'x-correlation-id': `lmi-${i}` }, traceRoot: rootOf(traces[i]!) })
+      expect(ok(res)).toMatchObject({
+        ids: { 'x-correlation-id': `lmi-${i}` },
+        traceRoot: rootOf(traces[i]!),
+      })
     })
     const byRequest = new Map(results.map((r, i) => [r.requestId, i]))
     const lines = fn.jsonLines().filter((l) => l.msg === 'handling' || l.msg === 'handled')

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup'
+import { packageConfig } from '../../tsup.shared.js'
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/express.ts', 'src/middy.ts'],
-  format: ['esm', 'cjs'],
-  dts: true,
-  clean: true,
-  target: 'node20',
-  splitting: false,
-  external: ['express', '@middy/core'],
-})
+export default packageConfig(['index', 'express', 'middy'], { external: ['express', '@middy/core'] })

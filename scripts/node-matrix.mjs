@@ -10,6 +10,8 @@ const suites = [
   'packages/handler-wrapper/test/batch.test.ts',
   'packages/handler-wrapper/test/express.test.ts',
   'packages/handler-wrapper/test/middy.test.ts',
+  'packages/http-client',
+  'packages/aws-clients',
 ]
 let failed = 0
 for (const major of [22, 24]) {

@@ -174,7 +174,7 @@ function fromRecord(source: EventSource, record: Obj): Found & { record: Obj } {
 
 /** Raw delivery off: the SQS body is the SNS envelope. EventBridge → SQS: the body is the event. */
 function fromSqsBody(body: unknown): Extracted | undefined {
-  if (typeof body !== 'string' || body.charCodeAt(0) !== 123 || body.length > 300_000) return undefined
+  if (typeof body !== 'string' || body.charCodeAt(0) !== 123 || body.length > 1_048_576) return undefined
   if (!body.includes('"TopicArn"') && !body.includes('"__context__"')) return undefined
   let parsed: unknown
   try {

@@ -33,6 +33,11 @@ export interface Plugin {
   /** The last-gasp timer fired: the invocation is about to time out. */
   onTimeout?(invocation: Invocation): void
   /**
+   * The handler succeeded with `result` (before the flush): for sinks that count what a result reports,
+   * such as a partial batch response's `batchItemFailures`. Read it; never change it.
+   */
+  onResult?(result: unknown, invocation: Invocation): void
+  /**
    * Sends what was recorded, finishing by `deadline` (epoch ms). Return nothing (not a promise) when there
    * is nothing to send: the pipeline then starts no timer and does no I/O.
    */
@@ -55,6 +60,22 @@ export function callHook(
       fn.call(plugin, inv)
     } catch (err) {
       report(plugin, hook, err)
+    }
+  }
+}
+
+export function callOnResult(
+  plugins: readonly Plugin[],
+  result: unknown,
+  inv: Invocation,
+  report: ReportFailure,
+): void {
+  for (const plugin of plugins) {
+    if (plugin.onResult === undefined) continue
+    try {
+      plugin.onResult(result, inv)
+    } catch (err) {
+      report(plugin, 'onResult', err)
     }
   }
 }

@@ -11,7 +11,7 @@ import { logger as defaultLogger, type Logger, type Redaction, redaction } from 
 
 import { attach, type Runtime, reportFailure } from './invocation.js'
 import { positive, sampleRate } from './options.js'
-import { callHook, flushAll, type Invocation, type Plugin } from './plugins.js'
+import { callHook, callOnResult, flushAll, type Invocation, type Plugin } from './plugins.js'
 
 const STREAMING = Symbol.for('aws.lambda.runtime.handler.streaming')
 
@@ -180,6 +180,7 @@ export function wrap(handler: Function, options: WrapOptions = {}): Function {
     }
     if (timer !== undefined) clearTimeout(timer)
     if (plugins.length > 0) {
+      callOnResult(plugins, result, inv, runtime.report)
       const flushing = flushAll(plugins, inv, budget(inv), runtime.report)
       if (flushing !== undefined) await flushing
     }

@@ -330,6 +330,26 @@ describe('plugins and the flush pipeline', () => {
     ])
   })
 
+  it('shows the handler result to onResult before the flush, and never on failure', async () => {
+    const seen: string[] = []
+    const plugin: Plugin = {
+      name: 'results',
+      onResult: (result) => void seen.push(`result ${JSON.stringify(result)}`),
+      flush: () => void seen.push('flush'),
+    }
+    const result = { batchItemFailures: [{ itemIdentifier: 'm1' }] }
+    expect(await wrap(async () => result, { plugins: [plugin] })({}, {})).toBe(result)
+    await expect(
+      wrap(
+        async () => {
+          throw new Error('x')
+        },
+        { plugins: [plugin] },
+      )({}, {}),
+    ).rejects.toThrow('x')
+    expect(seen).toEqual([`result ${JSON.stringify(result)}`, 'flush', 'flush'])
+  })
+
   it('puts the fields onError returns on the error line', async () => {
     const sentryLike: Plugin = { name: 'sentry', onError: () => ({ sentryEventId: 'evt-123' }) }
     const h = wrap(

@@ -25,7 +25,7 @@ export interface SightlineLoggerOptions {
   /** Added to the default redaction (Authorization, cookies, API keys). */
   readonly redact?: Partial<Redaction>
   /** Passed to pino as is, for what Sightline has no opinion on (serializers, messageKey, …). */
-  readonly pino?: Omit<LoggerOptions, 'level' | 'hooks' | 'redact'>
+  readonly pino?: Omit<LoggerOptions, 'level' | 'hooks' | 'redact' | 'transport'>
 }
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -117,7 +117,7 @@ export function createLogger(options: SightlineLoggerOptions = {}, env: Env = pr
   } catch (cause) {
     throw new SightlineError(
       codes.INVALID_OPTION,
-      `Expected \`redact.paths\` to be valid pino redact paths: ${(cause as Error).message}`,
+      `Expected valid pino options (\`redact.paths\`, \`pino\`): ${(cause as Error).message}`,
       { cause },
     )
   }

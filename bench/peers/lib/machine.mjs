@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs'
+import { availableParallelism, loadavg, release, totalmem } from 'node:os'
+
+/** What the figures were taken on, and how busy the machine was at that moment. */
+export function machine() {
+  let cpu = 'unknown'
+  try {
+    cpu = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu
+  } catch {}
+  return {
+    cpu,
+    cores: availableParallelism(),
+    memoryGiB: totalmem() / 2 ** 30,
+    node: process.version,
+    kernel: release(),
+    load: loadavg(),
+    at: new Date().toISOString(),
+  }
+}

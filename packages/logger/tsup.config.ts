@@ -1,5 +1,5 @@
 import type { Plugin } from 'esbuild'
-import { defineConfig } from 'tsup'
+import { defineConfig, type Options } from 'tsup'
 
 // pino is CommonJS and requires Node builtins. Left external, a user's ESM bundle of it (esbuild, no
 // banner) fails with "Dynamic require of 'os' is not supported". So the builds carry pino inside, and the

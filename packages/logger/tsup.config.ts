@@ -38,13 +38,13 @@ const stubPinoExtras: Plugin = {
   },
 }
 
-const shared = {
+const shared: Options = {
   entry: ['src/index.ts'],
   dts: true,
   target: 'node20',
   splitting: false,
   noExternal: ['pino'],
-} as const
+}
 
 export default defineConfig([
   { ...shared, format: ['esm'], clean: true, banner: { js: localRequire }, esbuildPlugins: [stubPinoExtras] },

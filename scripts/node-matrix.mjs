@@ -12,6 +12,7 @@ const suites = [
   'packages/handler-wrapper/test/middy.test.ts',
   'packages/http-client',
   'packages/aws-clients',
+  'packages/xray',
 ]
 let failed = 0
 for (const major of [22, 24]) {

@@ -1,5 +1,10 @@
 /** Why an injection was skipped. The message always goes out; only the IDs stay behind. */
-export type SkipReason = 'attributes-full' | 'too-large' | 'unreadable-client-context' | 'failed'
+export type SkipReason =
+  | 'attributes-full'
+  | 'too-large'
+  | 'unreadable-client-context'
+  | 'failed'
+  | 'trace-failed'
 
 /** Counters of what was not injected, per reason, since the process started. */
 export type AwsClientDiagnostics = Record<SkipReason, number>
@@ -16,6 +21,7 @@ const MESSAGES: Readonly<Record<SkipReason, string>> = {
   'unreadable-client-context':
     'sightline: Invoke ClientContext is not base64 JSON; sent as given, without correlation IDs',
   failed: 'sightline: injecting correlation IDs failed; the request was sent as given',
+  'trace-failed': 'sightline: the X-Ray tracer failed; the request was sent without its subsegment',
 }
 
 interface State {
@@ -27,7 +33,13 @@ interface State {
 const key = Symbol.for('sightline.aws-clients.diagnostics.v1')
 const g = globalThis as { [key]?: State }
 const state: State = (g[key] ??= {
-  counts: { 'attributes-full': 0, 'too-large': 0, 'unreadable-client-context': 0, failed: 0 },
+  counts: {
+    'attributes-full': 0,
+    'too-large': 0,
+    'unreadable-client-context': 0,
+    failed: 0,
+    'trace-failed': 0,
+  },
   warned: new Set(),
 })
 

@@ -8,6 +8,7 @@ import { lambda } from './lambda.js'
 import { sns, sqs } from './messaging.js'
 import { stepFunctions } from './step-functions.js'
 import { firehose, kinesis } from './streams.js'
+import { XRAY_MIDDLEWARE_NAME, xrayMiddleware } from './xray.js'
 
 export interface InstrumentOptions {
   /** Where the one warning per skip reason goes. Default: `@sightline/logger`'s logger. */
@@ -20,7 +21,7 @@ export const MIDDLEWARE_NAME = 'sightlineCorrelationMiddleware'
 /** What `instrument` needs of an AWS SDK v3 client; the SDK itself is not a dependency. */
 export interface InstrumentableClient {
   readonly middlewareStack: { add(middleware: never, options: never): void }
-  readonly config?: { readonly serviceId?: unknown }
+  readonly config?: { readonly serviceId?: unknown; readonly region?: unknown }
 }
 
 /** Operations that carry IDs, by the client's `config.serviceId`. */
@@ -48,8 +49,9 @@ type HandlerContext = { commandName?: unknown }
  * Adds Sightline's middleware to an AWS SDK v3 client (SNS, SQS, Kinesis, Firehose, EventBridge, Lambda,
  * Step Functions) and returns the same client. Each request then carries the current context's
  * correlation IDs (and trace header where the service has a field for it). Instrumenting twice keeps one
- * middleware; a client of another service is returned as it is. The request is never failed by us:
- * what cannot be injected is left out, counted and reported once.
+ * middleware; a client of another service gets only the X-Ray middleware (a subsegment per call when
+ * `@sightline/xray` is on). The request is never failed by us: what cannot be injected is left out, counted
+ * and reported once.
  */
 export function instrument<C extends InstrumentableClient>(client: C, options: InstrumentOptions = {}): C {
   const stack = (client as { middlewareStack?: { add?: unknown } } | null | undefined)?.middlewareStack
@@ -60,6 +62,18 @@ export function instrument<C extends InstrumentableClient>(client: C, options: I
   if (logger === null || typeof logger !== 'object' || typeof logger.warn !== 'function')
     invalidOption('logger', 'a logger with a warn method', logger)
   const serviceId = client.config?.serviceId
+  // Every client, whatever its service: a subsegment per call when @sightline/xray is on, a pass-through
+  // otherwise. The build step wraps retries, signing and the HTTP call.
+  stack.add(
+    xrayMiddleware(typeof serviceId === 'string' ? serviceId : 'AWS', client.config?.region, logger) as never,
+    {
+      step: 'build',
+      priority: 'high',
+      name: XRAY_MIDDLEWARE_NAME,
+      tags: ['SIGHTLINE', 'XRAY'],
+      override: true,
+    } as never,
+  )
   const injectors = typeof serviceId === 'string' ? services[serviceId] : undefined
   if (injectors === undefined) return client
   // The serialize step: every initialize middleware has had its say, so the input is final; the request

@@ -42,6 +42,7 @@ describe('skipped injections', () => {
       'too-large': 2,
       'unreadable-client-context': 0,
       failed: 0,
+      'trace-failed': 0,
     })
     resetAwsClientDiagnostics()
     expect(getAwsClientDiagnostics()['too-large']).toBe(0)

@@ -7,6 +7,7 @@ import {
   instrumentedOperations,
   MIDDLEWARE_NAME,
   resetAwsClientDiagnostics,
+  XRAY_MIDDLEWARE_NAME,
 } from '../src/index.js'
 import { clientConfig, upstream } from './helpers/clients.js'
 import { warningsOf } from './helpers/consumer.js'
@@ -112,11 +113,14 @@ describe('instrument', () => {
     ])
   })
 
-  it('returns a client of another service as it is', () => {
-    let added = 0
-    const client = { middlewareStack: { add: () => void added++ }, config: { serviceId: 'DynamoDB' } }
+  it('gives a client of another service the X-Ray middleware only', () => {
+    const added: unknown[] = []
+    const client = {
+      middlewareStack: { add: (_: unknown, options: { name: string }) => void added.push(options.name) },
+      config: { serviceId: 'DynamoDB' },
+    }
     expect(instrument(client)).toBe(client)
-    expect(added).toBe(0)
+    expect(added).toEqual([XRAY_MIDDLEWARE_NAME])
   })
 
   it('refuses what is not an SDK v3 client, and options it cannot use', () => {

@@ -1,9 +1,10 @@
 import { type CorrelationContext, invalidOption, tryGetContext } from '@sightline/correlation'
 import type { Plugin } from 'superagent'
-import { type CorrelationHeaders, correlationHeaders, NO_HEADERS } from './headers.js'
+import { type CorrelationHeaders, correlationHeaders, NO_HEADERS, withTraceHeader } from './headers.js'
 import { type HostFilter, type Hosts, hostFilter } from './hosts.js'
 import { type MetricsHook, metricsHook, recordRequest } from './metrics.js'
 import { httpClientCodes, report } from './report.js'
+import { endTrace, startTrace, type TracedCall, xrayHook } from './xray.js'
 
 export interface CorrelateOptions {
   /** Only these hosts get the headers (see `Hosts`); every host when absent. Checked again on redirects. */
@@ -36,6 +37,8 @@ interface State {
   measured: boolean
   /** What we set last, so a redirect can take it back and a caller's own header is never overwritten. */
   applied: CorrelationHeaders | undefined
+  /** The X-Ray subsegment of this request (redirects and retries included), when a tracer is installed. */
+  trace: TracedCall | undefined
   readonly request: () => unknown
   readonly end: (fn?: Callback) => unknown
 }
@@ -74,6 +77,7 @@ function install(req: NodeRequest, allows: HostFilter | undefined): void {
       sent: false,
       measured: false,
       applied: undefined,
+      trace: undefined,
       request: req.request,
       end: req.end,
     }
@@ -101,7 +105,8 @@ function apply(req: NodeRequest, state: State): void {
     state.sent = true
     state.context = tryGetContext() ?? state.built
   }
-  const headers = correlationHeaders(state.context)
+  const untraced = correlationHeaders(state.context)
+  const headers = state.trace === undefined ? untraced : withTraceHeader(untraced, state.trace.traceHeader)
   const previous = state.applied
   if (headers === NO_HEADERS && previous === undefined) return // nothing to add, nothing to take back
   if (state.allows === undefined || state.allows(req.url)) {
@@ -118,20 +123,32 @@ function apply(req: NodeRequest, state: State): void {
 
 function endOnce(this: NodeRequest, fn?: Callback): unknown {
   const state = this[STATE]!
-  // A redirect calls end() again with the callback we gave: pass it through, measure once.
+  // A redirect calls end() again with the callback we gave: pass it through, measure and trace once.
   if (state.measured || typeof fn !== 'function') return state.end.call(this, fn)
   state.measured = true
   const hook = metricsHook()
-  if (hook === undefined) return state.end.call(this, fn)
-  return state.end.call(this, measured(hook, this.url, this.method, fn))
+  // Only a request with a final callback is traced: a piped one would never end its subsegment. Started
+  // here, before the first attempt is built, so that attempt already carries the subsegment's header.
+  const xray = xrayHook()
+  if (xray !== undefined)
+    state.trace = startTrace(xray, this.url, this.method, tryGetContext() ?? state.built)
+  if (hook === undefined && state.trace === undefined) return state.end.call(this, fn)
+  return state.end.call(this, measured(hook, state.trace, this.url, this.method, fn))
 }
 
-function measured(hook: MetricsHook, url: string, method: string, fn: Callback): Callback {
+function measured(
+  hook: MetricsHook | undefined,
+  trace: TracedCall | undefined,
+  url: string,
+  method: string,
+  fn: Callback,
+): Callback {
   const startedAt = performance.now()
   return (error, res) => {
     // No response means the request failed (network, timeout); a redirect error gives Node's message.
     const status = res == null ? undefined : (res.status ?? (error as { status?: unknown } | null)?.status)
-    recordRequest(hook, { url, method, startedAt, status })
+    if (hook !== undefined) recordRequest(hook, { url, method, startedAt, status })
+    if (trace !== undefined) endTrace(trace, status, error)
     fn(error, res)
   }
 }

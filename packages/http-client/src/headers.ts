@@ -75,6 +75,18 @@ function isSafeEntry(key: string, value: unknown): value is string {
   return isIdKey(key) && isSafeValue(value)
 }
 
+/**
+ * `headers` with the trace header a tracer gave for one request (`Parent=<its subsegment>`) in place of the
+ * context's. A new object per traced request; untraced requests keep the shared, cached one.
+ */
+export function withTraceHeader(headers: CorrelationHeaders, traceHeader: string): CorrelationHeaders {
+  if (!SAFE_TRACE.test(traceHeader)) {
+    report(httpClientCodes.UNSAFE_HEADER, TRACE_HEADER)
+    return headers
+  }
+  return Object.freeze({ ...headers, [TRACE_HEADER]: traceHeader })
+}
+
 export interface HeadersForOptions {
   /** Only these hosts get the headers (see `Hosts`); every host when absent. */
   readonly hosts?: Hosts

@@ -6,6 +6,7 @@ export const httpClientCodes = Object.freeze({
   INJECTION_FAILED: 'ERR_SIGHTLINE_INJECTION_FAILED',
   HOST_FILTER_FAILED: 'ERR_SIGHTLINE_HOST_FILTER_FAILED',
   METRICS_HOOK_FAILED: 'ERR_SIGHTLINE_METRICS_HOOK_FAILED',
+  XRAY_HOOK_FAILED: 'ERR_SIGHTLINE_XRAY_HOOK_FAILED',
 } as const)
 
 export type HttpClientCode = (typeof httpClientCodes)[keyof typeof httpClientCodes]
@@ -20,6 +21,8 @@ export interface HttpClientDiagnostics {
   hostFilterFailures: number
   /** Metric recordings that threw in the metrics hook. */
   metricsFailures: number
+  /** Subsegments not started or ended because the X-Ray tracer threw. */
+  xrayFailures: number
 }
 
 // One slot per process, shared by both entry points ("." and "./superagent" are bundled apart) and by
@@ -31,7 +34,13 @@ interface Slot {
 }
 const g = globalThis as { [key]?: Slot }
 const slot: Slot = (g[key] ??= {
-  counters: { unsafeHeaders: 0, injectionFailures: 0, hostFilterFailures: 0, metricsFailures: 0 },
+  counters: {
+    unsafeHeaders: 0,
+    injectionFailures: 0,
+    hostFilterFailures: 0,
+    metricsFailures: 0,
+    xrayFailures: 0,
+  },
   reported: new Set(),
 })
 const { counters, reported } = slot
@@ -40,6 +49,7 @@ const counterOf: Record<HttpClientCode, keyof HttpClientDiagnostics> = {
   ERR_SIGHTLINE_INJECTION_FAILED: 'injectionFailures',
   ERR_SIGHTLINE_HOST_FILTER_FAILED: 'hostFilterFailures',
   ERR_SIGHTLINE_METRICS_HOOK_FAILED: 'metricsFailures',
+  ERR_SIGHTLINE_XRAY_HOOK_FAILED: 'xrayFailures',
 }
 
 const messages: Record<HttpClientCode, string> = {
@@ -47,6 +57,7 @@ const messages: Record<HttpClientCode, string> = {
   ERR_SIGHTLINE_INJECTION_FAILED: 'sightline could not add correlation headers; the request was sent without',
   ERR_SIGHTLINE_HOST_FILTER_FAILED: 'sightline host predicate threw; the host was treated as not allowed',
   ERR_SIGHTLINE_METRICS_HOOK_FAILED: 'sightline metrics hook threw; the HTTP metric was not recorded',
+  ERR_SIGHTLINE_XRAY_HOOK_FAILED: 'sightline X-Ray tracer threw; the request was sent untraced',
 }
 
 /**

@@ -20,6 +20,7 @@ describe('report()', () => {
       injectionFailures: 2,
       hostFilterFailures: 0,
       metricsFailures: 0,
+      xrayFailures: 0,
     })
     expect(logs.byLevel('warn')).toMatchObject([
       { code: 'ERR_SIGHTLINE_INJECTION_FAILED', err: { message: 'boom' }, 'x-correlation-id': 'first' },

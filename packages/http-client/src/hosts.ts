@@ -19,7 +19,6 @@ export interface UrlHost {
 
 const ENTRY =
   /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*(?::\d{1,5})?$|^\*(?:\.[a-z0-9_-]+)+$|^\[[0-9a-f:.]+\](?::\d{1,5})?$/
-const SCHEME = /^[a-z][a-z0-9+.-]*$/i
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' }
 
 /**
@@ -30,9 +29,8 @@ const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:
  * hand-written fast path here, ~0.3 µs.)
  */
 export function urlHost(url: string): UrlHost | undefined {
-  const colon = url.indexOf('://')
-  // A `://` later in the string belongs to the path or query, not to a scheme.
-  const absolute = colon > 0 && SCHEME.test(url.slice(0, colon))
+  // superagent's own rule (lib/node): a URL not starting with `http` gets `http://` put in front.
+  const absolute = url.startsWith('http')
   let parsed: URL
   try {
     parsed = new URL(absolute ? url : `http://${url}`)

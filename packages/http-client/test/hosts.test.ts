@@ -63,6 +63,9 @@ describe('urlHost()', () => {
     })
     expect(urlHost('http://evil.example#@allowed.example')).toEqual({ hostname: 'evil.example', port: '80' })
     expect(urlHost('http://127.1/')).toEqual({ hostname: '127.0.0.1', port: '80' })
+    // Found by the property above: superagent prefixes anything not starting with `http`, scheme or not.
+    expect(urlHost('a://')).toEqual(superagentTarget('a://'))
+    expect(urlHost('a://')).toEqual({ hostname: 'a', port: '80' })
     expect(urlHost('https://API.Example.COM:8443/x')).toEqual({ hostname: 'api.example.com', port: '8443' })
     expect(urlHost('api.example.com:3000/path?next=https://evil.example')).toEqual({
       hostname: 'api.example.com',

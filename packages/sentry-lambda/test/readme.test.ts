@@ -1,0 +1,47 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { captureLogs } from '@sightline/testing'
+import { afterAll, describe, expect, it } from 'vitest'
+import { lambdaContext } from './helpers.js'
+import { startReceiver } from './receiver.js'
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const dir = mkdtempSync(join(tmpdir(), 'sightline-sentry-readme-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** The first ```ts block of a `## <title>` section. */
+function codeOf(title: string): string {
+  const section = readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`))
+  const code = section?.match(/```ts\n([\s\S]*?)```/)?.[1]
+  expect(code, `README.md has a ts block under "## ${title}"`).toBeDefined()
+  return code!
+}
+
+describe('README', () => {
+  it('has a usage example of at most 16 lines that runs and delivers what it says', async () => {
+    const code = codeOf('Usage')
+    expect(code.trimEnd().split('\n').length).toBeLessThanOrEqual(16)
+    const receiver = await startReceiver()
+    const previous = process.env.SENTRY_DSN
+    process.env.SENTRY_DSN = receiver.dsn()
+    using logs = captureLogs()
+    try {
+      const file = join(dir, 'usage.ts')
+      writeFileSync(file, code)
+      const { handler } = await import(/* @vite-ignore */ file)
+      expect(await handler({ orderId: 'o-1' }, lambdaContext())).toEqual({ statusCode: 201 })
+      expect(receiver.received).toHaveLength(0)
+      await expect(handler({}, lambdaContext())).rejects.toThrow('orderId is required')
+      const [event] = receiver.events()
+      expect(event).toMatchObject({ exception: { values: [{ type: 'TypeError' }] } })
+      expect(logs.find((r) => r.msg === 'invocation failed')).toMatchObject({
+        sentryEventId: event!.event_id,
+      })
+    } finally {
+      if (previous === undefined) delete process.env.SENTRY_DSN
+      else process.env.SENTRY_DSN = previous
+      await receiver.close()
+    }
+  })
+})

@@ -80,6 +80,7 @@ const storage: AsyncLocalStorage<CorrelationContext> = (g[key] ??= new AsyncLoca
 const SAFE_HEADER = /^[\x20-\x7e]{1,2048}$/
 
 interface Internal extends CorrelationContext {
+  parsed: TraceHeader | undefined
   ids: Record<string, string>
   revision: number
   forwarded: Ids | undefined
@@ -97,7 +98,12 @@ export function createContext(init: ContextInit = {}): CorrelationContext {
     ids,
     awsRequestId: init.awsRequestId,
     traceHeader,
-    trace: traceHeader === undefined ? undefined : parseTraceHeader(traceHeader),
+    // Parsed on first read: most invocations only need the Root (see `traceRoot`), many nothing at all.
+    get trace() {
+      if (this.parsed === undefined && traceHeader !== undefined) this.parsed = parseTraceHeader(traceHeader)
+      return this.parsed
+    },
+    parsed: undefined,
     debug: init.debug ?? false,
     callChainLength: init.callChainLength ?? 1,
     source: init.source ?? 'unknown',
@@ -149,6 +155,18 @@ export function getContext(): CorrelationContext {
     )
   }
   return ctx
+}
+
+const ROOT = /(?:^|;)\s*root\s*=\s*(1-[0-9a-f]{8}-[0-9a-f]{24})\s*(?:;|$)/i
+
+/**
+ * The trace Root of a context, without parsing the whole header unless it already was: the logger needs
+ * it on every line's fragment, once per context.
+ */
+export function traceRoot(ctx: CorrelationContext): string | undefined {
+  const parsed = (ctx as Internal).parsed
+  if (parsed !== undefined || ctx.traceHeader === undefined) return parsed?.root
+  return ROOT.exec(ctx.traceHeader)?.[1]
 }
 
 const NONE: Ids = Object.freeze({})

@@ -30,6 +30,7 @@ export {
   getContext,
   type LambdaInfo,
   setCorrelationId,
+  traceRoot,
   tryGetContext,
   withContext,
 } from './context.js'

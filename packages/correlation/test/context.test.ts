@@ -436,3 +436,23 @@ describe('propagation', () => {
     })
   })
 })
+
+describe('traceRoot', () => {
+  it('gives the Root the full parse would give, with or without parsing first', async () => {
+    const { createContext, traceRoot } = await import('@sightline/correlation')
+    const headers = [
+      'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1',
+      'Self=1-67891234-12456789abcdef012345678; root = 1-5759E988-BD862E3FE1BE46A994272793 ;Sampled=0',
+      'Root=1-bad;Root=1-5759e988-bd862e3fe1be46a994272793',
+      'Parent=53995c3f42cd8ad8;Sampled=1',
+      'Root=1-5759e988-bd862e3fe1be46a99427279',
+    ]
+    for (const traceHeader of headers) {
+      const lazy = createContext({ traceHeader })
+      const eager = createContext({ traceHeader })
+      const parsed = eager.trace?.root
+      expect([traceRoot(lazy), traceRoot(eager)]).toEqual([parsed, parsed])
+    }
+    expect(traceRoot(createContext({}))).toBeUndefined()
+  })
+})

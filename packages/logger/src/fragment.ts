@@ -1,4 +1,4 @@
-import type { CorrelationContext } from '@sightline/correlation'
+import { type CorrelationContext, traceRoot } from '@sightline/correlation'
 
 const FRAGMENT = Symbol('sightline.logger.fragment')
 const FRAGMENT_REV = Symbol('sightline.logger.fragmentRevision')
@@ -17,7 +17,8 @@ export function contextFragment(ctx: CorrelationContext): string {
   let s = ''
   for (const key in ctx.ids) s += `,${q(key)}:${q(ctx.ids[key])}`
   if (ctx.awsRequestId !== undefined) s += `,"awsRequestId":${q(ctx.awsRequestId)}`
-  if (ctx.trace?.root !== undefined) s += `,"traceId":${q(ctx.trace.root)}`
+  const root = traceRoot(ctx)
+  if (root !== undefined) s += `,"traceId":${q(root)}`
   const l = ctx.lambda
   if (l !== undefined) {
     if (l.functionName !== undefined) s += `,"function_name":${q(l.functionName)}`

@@ -133,7 +133,7 @@ describe.each([
       }),
     )
     app.all(
-      '/work/:n',
+      '/jobs/:n',
       route(async (req, res) => {
         logger.info({ n: req.params.n }, 'working')
         await sleep(Math.random() * 25)
@@ -275,7 +275,7 @@ describe.each([
                 headers,
                 body: JSON.stringify({ n: String(n) }),
               })
-            : await fetch(`${server.url}/work/${n}`, { method: n % 3 === 1 ? 'GET' : 'POST', headers })
+            : await fetch(`${server.url}/jobs/${n}`, { method: n % 3 === 1 ? 'GET' : 'POST', headers })
         return { n, header: res.headers.get('x-correlation-id'), body: await json(res) }
       }),
     )

@@ -1,4 +1,4 @@
-import { logger } from '@sightline/logger'
+import { reporter } from '@sightline/logger'
 
 /** Codes of what this package reports instead of throwing. The README lists them; a test checks the list. */
 export const xrayCodes = Object.freeze({
@@ -21,53 +21,32 @@ export interface XrayDiagnostics {
   sdkUnavailable: number
 }
 
-// One slot per process, shared by duplicate installs (ESM and CJS), so counters add up and each code is
-// reported once.
-const key = Symbol.for('sightline.xray.diagnostics.v1')
-interface Slot {
-  readonly counters: XrayDiagnostics
-  readonly reported: Set<string>
-}
-const g = globalThis as { [key]?: Slot }
-const slot: Slot = (g[key] ??= {
-  counters: { documentsSent: 0, emitFailures: 0, traceFailures: 0, sdkUnavailable: 0 },
-  reported: new Set(),
-})
-const { counters, reported } = slot
-const counterOf: Record<XrayCode, keyof XrayDiagnostics> = {
-  ERR_SIGHTLINE_XRAY_SDK_UNAVAILABLE: 'sdkUnavailable',
-  ERR_SIGHTLINE_XRAY_EMIT_FAILED: 'emitFailures',
-  ERR_SIGHTLINE_XRAY_TRACE_FAILED: 'traceFailures',
-}
-const messages: Record<XrayCode, string> = {
-  ERR_SIGHTLINE_XRAY_SDK_UNAVAILABLE:
-    'sightline tracing is on but aws-xray-sdk-core could not be loaded; not tracing',
-  ERR_SIGHTLINE_XRAY_EMIT_FAILED: 'sightline could not send an X-Ray document to the daemon; it was dropped',
-  ERR_SIGHTLINE_XRAY_TRACE_FAILED: 'sightline could not trace a call; it ran untraced',
-}
+// Shared by duplicate installs (ESM and CJS), so counters add up and each code is reported once.
+const diagnostics = reporter<XrayCode, keyof XrayDiagnostics>(
+  'sightline.xray.diagnostics.v1',
+  {
+    ERR_SIGHTLINE_XRAY_SDK_UNAVAILABLE: [
+      'sdkUnavailable',
+      'sightline tracing is on but aws-xray-sdk-core could not be loaded; not tracing',
+    ],
+    ERR_SIGHTLINE_XRAY_EMIT_FAILED: [
+      'emitFailures',
+      'sightline could not send an X-Ray document to the daemon; it was dropped',
+    ],
+    ERR_SIGHTLINE_XRAY_TRACE_FAILED: ['traceFailures', 'sightline could not trace a call; it ran untraced'],
+  },
+  ['documentsSent', 'emitFailures', 'traceFailures', 'sdkUnavailable'],
+)
 
 /** Counts a runtime failure and writes one warning line per code and process; never throws. */
-export function report(code: XrayCode, detail?: unknown): void {
-  counters[counterOf[code]]++
-  if (reported.has(code)) return
-  reported.add(code)
-  try {
-    const fields = detail instanceof Error ? { code, err: detail } : { code, detail }
-    logger.warn(fields, messages[code])
-  } catch {}
-}
+export const report: (code: XrayCode, detail?: unknown) => void = diagnostics.report
 
 export function countSent(): void {
-  counters.documentsSent++
+  diagnostics.count('documentsSent')
 }
 
 /** A snapshot of the counters since the process started (or since `resetXrayDiagnostics`). */
-export function getXrayDiagnostics(): Readonly<XrayDiagnostics> {
-  return { ...counters }
-}
+export const getXrayDiagnostics: () => Readonly<XrayDiagnostics> = diagnostics.snapshot
 
 /** Zeroes the counters and lets each code be reported once more (tests). */
-export function resetXrayDiagnostics(): void {
-  for (const name of Object.keys(counters) as (keyof XrayDiagnostics)[]) counters[name] = 0
-  reported.clear()
-}
+export const resetXrayDiagnostics: () => void = diagnostics.reset

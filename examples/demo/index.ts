@@ -61,8 +61,9 @@ try {
   section('Sentry events received', formatSentry(result.sentryEvents))
   section('X-Ray segments received', formatXray(result.xray))
   process.stdout.write(
-    '\n  Kinesis records carry no trace header, so add-to-feed starts a trace of its own (as on AWS);\n' +
-      "  its lines still carry alice's correlation ids: that is how the story above found them.\n",
+    '\n  A Kinesis-triggered invocation starts a trace of its own (as on AWS), but each record carries its\n' +
+      "  producer's trace header in the Sightline envelope: add-to-feed's work for alice's record shows in\n" +
+      "  alice's trace, and its lines carry her Root and correlation ids.\n",
   )
   if (values.html !== undefined) {
     writeFileSync(values.html, renderHtml(story))

@@ -94,15 +94,22 @@ describe.runIf(ready)('the demo flow', () => {
     }
   })
 
-  it('keeps one X-Ray Root from the API service through create-post and distribute', () => {
+  it('keeps one X-Ray Root across every hop, from the API service to the Kinesis consumer', () => {
     const root = demo.story.lines.find((l) => l.hop === 'api-service')?.traceId
     expect(root).toMatch(/^1-[0-9a-f]{8}-[0-9a-f]{24}$/)
-    const traced = demo.story.lines.filter((l) => l.hop !== 'add-to-feed')
-    for (const line of traced) expect(line.traceId, `${line.hop}: ${line.message}`).toBe(root)
+    expect(new Set(demo.story.lines.map((l) => l.hop))).toContain('add-to-feed')
+    for (const line of demo.story.lines) expect(line.traceId, `${line.hop}: ${line.message}`).toBe(root)
     const segment = (name: string) =>
       demo.xray.find((d) => d.name === name && d.origin === 'AWS::Lambda::Function')
     expect(segment('create-post')?.trace_id).toBe(root)
     expect(segment('distribute')?.trace_id).toBe(root)
+    // Bob's lines carry bob's Root, in every function, add-to-feed included.
+    const bobRoots = ['services', 'create-post', 'distribute', 'add-to-feed']
+      .flatMap(records)
+      .filter((r) => r.ids['x-correlation-user-id'] === 'bob')
+      .map((r) => r.traceId)
+    expect(new Set(bobRoots).size).toBe(1)
+    expect(bobRoots[0]).not.toBe(root)
   })
 
   it('connects the segment tree: each function segment hangs under the call that reached it', () => {
@@ -115,17 +122,42 @@ describe.runIf(ready)('the demo flow', () => {
     expect(parentOf(parentOf(createPost))).toMatchObject({ name: 'api-service' })
     const distribute = inTrace.find((d) => d.name === 'distribute')
     expect(parentOf(distribute)).toMatchObject({ namespace: 'aws', aws: { operation: 'Publish' } })
-    expect(inTrace.filter((d) => d.name === 'relationship-service')).toHaveLength(2)
+    // Alice's call to the relationship service; bob's record (another trace) made its call in bob's trace.
+    expect(inTrace.filter((d) => d.name === 'relationship-service')).toHaveLength(1)
+    expect(demo.xray.filter((d) => d.name === 'relationship-service')).toHaveLength(2)
   })
 
-  it('starts a trace of its own for the Kinesis consumer, joined to the story by the correlation ids', () => {
+  it("hangs add-to-feed's work for each record in its request's trace, under distribute", () => {
+    const byId = new Map(demo.xray.map((d) => [d.id, d]))
     const root = demo.story.lines.find((l) => l.hop === 'api-service')?.traceId
-    const feedLines = demo.story.lines.filter((l) => l.hop === 'add-to-feed')
-    expect(feedLines.length).toBeGreaterThan(0)
-    const feedRoot = feedLines[0]!.traceId
-    expect(feedRoot).not.toBe(root)
-    for (const line of feedLines) expect(line.traceId).toBe(feedRoot)
-    expect(demo.xray.find((d) => d.name === 'add-to-feed')?.trace_id).toBe(feedRoot)
+    const steps = demo.xray.filter((d) => d.name === 'add to feeds')
+    // One step per Kinesis record, in the trace its lines name.
+    const adding = records('add-to-feed').filter((r) => r.message === 'adding to feeds')
+    expect(steps).toHaveLength(adding.length)
+    for (const trace of new Set(adding.map((r) => r.traceId)))
+      expect(steps.filter((d) => d.trace_id === trace)).toHaveLength(
+        adding.filter((r) => r.traceId === trace).length,
+      )
+    expect(steps.filter((d) => d.trace_id === root).length).toBeGreaterThan(0)
+    for (const step of steps) {
+      // Connected up to the API service's segment of the same trace, through create-post.
+      const chain: string[] = []
+      for (let up = byId.get(step.parent_id); up !== undefined; up = byId.get(up.parent_id)) {
+        expect(up.trace_id).toBe(step.trace_id)
+        chain.push(up.name)
+      }
+      expect(chain.at(-1), `add to feeds in ${step.trace_id}`).toBe('api-service')
+      expect(chain).toContain('create-post')
+    }
+    // Alice's steps hang under the distribute invocation that wrote her records (its segment is in her trace).
+    for (const step of steps.filter((d) => d.trace_id === root))
+      expect(byId.get(step.parent_id)).toMatchObject({ name: 'distribute', origin: 'AWS::Lambda::Function' })
+    // The broken follower's step is recorded as failed, with its error.
+    expect(steps.filter((d) => d.fault === true || d.error === true)).toHaveLength(1)
+    // The invocation itself still starts a trace of its own, as a Kinesis-triggered one does on AWS.
+    const own = demo.xray.find((d) => d.name === 'add-to-feed' && d.origin === 'AWS::Lambda::Function')
+    expect(own?.trace_id).toMatch(/^1-/)
+    expect(own?.trace_id).not.toBe(root)
   })
 
   it('fails only the record holding the broken follower, reported once to Sentry with its ids', () => {

@@ -1,4 +1,6 @@
+import { ENVELOPE_TRACE_KEY, type Ids } from '@sightline/correlation'
 import { utf8Bytes } from './attributes.js'
+import type { CapturedIds } from './capture.js'
 import { type Injector, idsFor, isObj, type Obj, type Sending } from './injector.js'
 import { awsLimits } from './limits.js'
 import { dataBytes, wrapData } from './payload.js'
@@ -10,6 +12,21 @@ interface Limits {
   readonly request: number
 }
 
+// Kinesis and Firehose records have no field for the trace header: it goes in the envelope, next to the IDs.
+const envelopes = new WeakMap<CapturedIds, Ids>()
+
+/** What the envelope holds for one capture (built once per capture, which is cached per context). */
+function envelopeIds(captured: CapturedIds): Ids | undefined {
+  const { ids, traceHeader } = captured
+  if (traceHeader === undefined) return Object.keys(ids).length === 0 ? undefined : ids
+  let out = envelopes.get(captured)
+  if (out === undefined) {
+    out = Object.freeze({ ...ids, [ENVELOPE_TRACE_KEY]: traceHeader })
+    envelopes.set(captured, out)
+  }
+  return out
+}
+
 /** A record with the envelope in its `Data`, when it is a JSON object that stays within the limits. */
 function record(
   entry: Obj,
@@ -18,8 +35,8 @@ function record(
   spareBytes: number,
   sending: Sending,
 ): { entry: Obj; addedBytes: number } | undefined {
-  const { ids } = idsFor(entry, input, sending)
-  if (Object.keys(ids).length === 0) return undefined
+  const ids = envelopeIds(idsFor(entry, input, sending))
+  if (ids === undefined) return undefined
   const wrapped = wrapData(entry.Data, ids)
   if (wrapped === undefined) return undefined
   const size = dataBytes(wrapped.data) + utf8Bytes(entry.PartitionKey)

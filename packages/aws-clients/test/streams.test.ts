@@ -145,6 +145,42 @@ describe('Kinesis through kinesalite', () => {
     expect(byKey.b).toEqual(Buffer.from(binary))
   })
 
+  it("carries the producer's trace header in the envelope, so each record's lines carry its Root", async () => {
+    const kinesis = instrumented()
+    const producerTrace = (n: number) =>
+      `Self=1-67891234-12456789abcdef012345678${n};Root=1-5759e988-bd862e3fe1be46a99427279${n};Parent=53995c3f42cd8ad${n};Sampled=1`
+    for (const n of [1, 2]) {
+      await withContext(
+        createContext({ ids: { 'x-correlation-id': `req-${n}` }, traceHeader: producerTrace(n) }),
+        () =>
+          kinesis.send(
+            new PutRecordCommand({ StreamName: STREAM, PartitionKey: `p${n}`, Data: bytes(`{"n":${n}}`) }),
+          ),
+      )
+    }
+    const stored = await readBack()
+    const first = JSON.parse(Buffer.from(stored[0]!.Data!).toString('utf8'))
+    // The known keys only: ALB's Self is not forwarded.
+    expect(first.__context__['x-amzn-trace-id']).toBe(
+      'Root=1-5759e988-bd862e3fe1be46a994272791;Parent=53995c3f42cd8ad1;Sampled=1',
+    )
+    const consumer = wrap(async (event: { Records: unknown[] }) =>
+      processBatch(event, async (record: { kinesis: { data: string } }) => {
+        logger.info({ data: Buffer.from(record.kinesis.data, 'base64').toString('utf8') }, 'record processed')
+      }),
+    )
+    const logs = captureLogs()
+    try {
+      await consumer(kinesisEventFrom(stored, STREAM_ARN), fakeContext({ functionName: 'consumer' }))
+    } finally {
+      logs.restore()
+    }
+    expect(logs.filter((r) => r.msg === 'record processed')).toMatchObject([
+      { data: '{"n":1}', 'x-correlation-id': 'req-1', traceId: '1-5759e988-bd862e3fe1be46a994272791' },
+      { data: '{"n":2}', 'x-correlation-id': 'req-2', traceId: '1-5759e988-bd862e3fe1be46a994272792' },
+    ])
+  })
+
   it('leaves a record that would pass 1 MiB with the envelope unchanged, and it is accepted', async () => {
     resetAwsClientDiagnostics()
     const kinesis = instrumented()

@@ -140,6 +140,8 @@ export const sqsEventAttributes: Carrier<SqsEventAttributes> = {
 
 /** The key of the envelope inside JSON payloads (Kinesis, EventBridge `Detail`, Firehose, Step Functions). */
 export const ENVELOPE_KEY = '__context__'
+/** The envelope's key for the X-Ray trace header, lowercase like the IDs'. */
+export const ENVELOPE_TRACE_KEY = 'x-amzn-trace-id'
 
 /** A parsed JSON object carrying the IDs under `__context__` (the format dazn-lambda-powertools uses). */
 export const jsonEnvelope: Carrier<Record<string, unknown>> = {
@@ -189,9 +191,13 @@ const ENVELOPE_PREFIX = `{"${ENVELOPE_KEY}":`
  * Adds the IDs to a JSON object payload without re-serialising it: the envelope is spliced in as the
  * first member, so `unwrapJson` can give back the exact original bytes. Anything that is not a JSON
  * object (text, binary, arrays, invalid JSON) comes back unchanged, as does a payload that already has one.
+ * With `traceHeader`, the envelope also carries it (as `x-amzn-trace-id`), for transports without a field
+ * of their own for it (Kinesis, Firehose); `unwrapJson` gives it back.
  */
-export function wrapJson(text: string, ids: Ids): string {
-  if (Object.keys(ids).length === 0) return text
+export function wrapJson(text: string, ids: Ids, traceHeader?: string): string {
+  const envelope =
+    traceHeader === undefined || traceHeader === '' ? ids : { ...ids, [ENVELOPE_TRACE_KEY]: traceHeader }
+  if (Object.keys(envelope).length === 0) return text
   let i = 0
   while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
   if (text.charCodeAt(i) !== 123 /* { */ || text.startsWith(ENVELOPE_PREFIX, i)) return text
@@ -205,7 +211,7 @@ export function wrapJson(text: string, ids: Ids): string {
   if (Object.hasOwn(parsed, ENVELOPE_KEY)) return text
   const rest = text.slice(i + 1)
   const empty = Object.keys(parsed).length === 0
-  return `${text.slice(0, i)}${ENVELOPE_PREFIX}${JSON.stringify(ids)}${empty ? '' : ','}${rest}`
+  return `${text.slice(0, i)}${ENVELOPE_PREFIX}${JSON.stringify(envelope)}${empty ? '' : ','}${rest}`
 }
 
 /**
@@ -213,7 +219,7 @@ export function wrapJson(text: string, ids: Ids): string {
  * a dazn-style `__context__` elsewhere in the object is removed by re-serialising. Never throws: a payload
  * that is not JSON, or has no envelope, comes back as it was with empty IDs.
  */
-export function unwrapJson(text: string): { ids: Extracted; payload: string } {
+export function unwrapJson(text: string): Unwrapped {
   const collector = new IdCollector()
   if (!text.includes(`"${ENVELOPE_KEY}"`)) return { ids: collector, payload: text }
   let parsed: unknown
@@ -234,9 +240,15 @@ export function unwrapJson(text: string): { ids: Extracted; payload: string } {
   }
   const obj = parsed as Record<string, unknown>
   const envelope = obj[ENVELOPE_KEY]
+  let traceHeader: string | undefined
   if (envelope === null || typeof envelope !== 'object' || Array.isArray(envelope))
     count('unreadableEnvelopes')
-  else collector.offerAll(envelope)
+  else {
+    collector.offerAll(envelope)
+    traceHeader = traceHeaderIn(envelope as Record<string, unknown>)
+  }
+  const found = (payload: string): Unwrapped =>
+    traceHeader === undefined ? { ids: collector, payload } : { ids: collector, payload, traceHeader }
   let i = 0
   while (i < text.length && isJsonSpace(text.charCodeAt(i))) i++
   if (text.startsWith(ENVELOPE_PREFIX, i)) {
@@ -245,12 +257,34 @@ export function unwrapJson(text: string): { ids: Extracted; payload: string } {
     // Our splice wrote `{"__context__":<json>,` (or `}` for an empty object): undo exactly that.
     if (text.startsWith(spliced, start)) {
       const tail = text.slice(start + spliced.length)
-      if (tail.startsWith(',')) return { ids: collector, payload: `${text.slice(0, i)}{${tail.slice(1)}` }
-      if (/^\s*\}/.test(tail)) return { ids: collector, payload: `${text.slice(0, i)}{${tail}` }
+      if (tail.startsWith(',')) return found(`${text.slice(0, i)}{${tail.slice(1)}`)
+      if (/^\s*\}/.test(tail)) return found(`${text.slice(0, i)}{${tail}`)
     }
   }
   const { [ENVELOPE_KEY]: _, ...rest } = obj
-  return { ids: collector, payload: JSON.stringify(rest) }
+  return found(JSON.stringify(rest))
+}
+
+/** What `unwrapJson` found: the IDs, the producer's payload and, when the envelope had one, its trace header. */
+export interface Unwrapped {
+  readonly ids: Extracted
+  readonly payload: string
+  /**
+   * The producer's X-Ray trace header (`x-amzn-trace-id` in the envelope: Kinesis and Firehose have no
+   * field of their own for it). Only printable ASCII of at most 2,048 characters is kept; anything else is
+   * dropped and counted.
+   */
+  readonly traceHeader?: string
+}
+
+const SAFE_TRACE = /^[\x20-\x7e]{1,2048}$/
+
+function traceHeaderIn(envelope: Record<string, unknown>): string | undefined {
+  if (!Object.hasOwn(envelope, ENVELOPE_TRACE_KEY)) return undefined
+  const value = envelope[ENVELOPE_TRACE_KEY]
+  if (typeof value === 'string' && SAFE_TRACE.test(value)) return value
+  count('droppedTraceEntries')
+  return undefined
 }
 
 function isJsonSpace(c: number): boolean {

@@ -15,6 +15,8 @@ import {
   createContext,
   type EventSource,
   type LambdaInfo,
+  traceRoot,
+  traceRootOf,
 } from './context.js'
 import { IdCollector, isSafeValue, PRIMARY_ID } from './ids.js'
 
@@ -158,14 +160,14 @@ function fromRecord(source: EventSource, record: Obj): Found & { record: Obj } {
       if (data === undefined)
         return { extracted: NOTHING, traceHeader: undefined, requestId: undefined, record }
       const text = Buffer.from(data, 'base64').toString('utf8')
-      const { ids, payload } = unwrapJson(text)
-      if (payload === text) return { extracted: ids, traceHeader: undefined, requestId: undefined, record }
+      const { ids, payload, traceHeader } = unwrapJson(text)
+      if (payload === text) return { extracted: ids, traceHeader, requestId: undefined, record }
       // The handler sees the producer's payload, not our envelope.
       const stripped = {
         ...record,
         kinesis: { ...kinesis, data: Buffer.from(payload, 'utf8').toString('base64') },
       }
-      return { extracted: ids, traceHeader: undefined, requestId: undefined, record: stripped }
+      return { extracted: ids, traceHeader, requestId: undefined, record: stripped }
     }
     default:
       return { extracted: NOTHING, traceHeader: undefined, requestId: undefined, record }
@@ -343,6 +345,16 @@ function recordSource(src: unknown, fallback: EventSource): EventSource {
           : fallback
 }
 
+/**
+ * A record's trace header, unless it names the invocation's own trace: then the invocation's header (whose
+ * Parent is this function's segment, further down the same trace) is the one to forward and hang under.
+ */
+function ownTrace(header: string | undefined, parent: CorrelationContext): string | undefined {
+  if (header === undefined || parent.traceHeader === undefined) return header
+  const root = traceRoot(parent)
+  return root !== undefined && header.includes(root) && traceRootOf(header) === root ? undefined : header
+}
+
 function scopeOf<R>(record: R & Obj, source: EventSource, parent: CorrelationContext): RecordScope<R> {
   let found: ReturnType<typeof fromRecord>
   try {
@@ -354,7 +366,7 @@ function scopeOf<R>(record: R & Obj, source: EventSource, parent: CorrelationCon
   const hasIds = extracted.ids[PRIMARY_ID] !== undefined
   const context = childContext(parent, {
     ids: hasIds ? extracted.ids : undefined,
-    traceHeader: found.traceHeader,
+    traceHeader: ownTrace(found.traceHeader, parent),
     debug: extracted.debug,
     callChainLength: extracted.callChainLength === undefined ? undefined : extracted.callChainLength + 1,
     source,

@@ -2,6 +2,7 @@ export {
   type Carrier,
   type ClientContext,
   ENVELOPE_KEY,
+  ENVELOPE_TRACE_KEY,
   type Extracted,
   extract,
   type HeaderMap,
@@ -17,6 +18,7 @@ export {
   snsPublishAttributes,
   sqsEventAttributes,
   sqsSendAttributes,
+  type Unwrapped,
   unwrapJson,
   wrapJson,
 } from './carriers.js'

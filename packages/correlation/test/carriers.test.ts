@@ -403,6 +403,40 @@ describe('wrapJson and unwrapJson', () => {
 
   it('does not wrap when there are no IDs', () => {
     expect(wrapJson('{"a":1}', {})).toBe('{"a":1}')
+    expect(wrapJson('{"a":1}', {}, '')).toBe('{"a":1}')
+  })
+
+  const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1'
+
+  it('carries the trace header in the envelope and gives it back with the exact bytes', () => {
+    const text = '{"postId":"p-1","followers":["a","b"]}'
+    const wrapped = wrapJson(text, small, TRACE)
+    expect(JSON.parse(wrapped)[ENVELOPE_KEY]).toEqual({ ...small, 'x-amzn-trace-id': TRACE })
+    const unwrapped = unwrapJson(wrapped)
+    expect(unwrapped.payload).toBe(text)
+    expect(unwrapped.traceHeader).toBe(TRACE)
+    expect(unwrapped.ids.ids).toEqual({ 'x-correlation-id': 'abc' })
+    // A trace header alone is worth an envelope.
+    expect(unwrapJson(wrapJson(text, {}, TRACE))).toMatchObject({ payload: text, traceHeader: TRACE })
+    // No trace in the envelope: none given back.
+    expect(unwrapJson(wrapJson(text, small))).not.toHaveProperty('traceHeader')
+  })
+
+  it.each([
+    ['a number', 42],
+    ['an object', { Root: '1-2-3' }],
+    ['an empty string', ''],
+    ['a line break', `${TRACE}\nforged: 1`],
+    ['non-ASCII', `${TRACE};Lineage=é`],
+    ['too long', `Root=1-5759e988-bd862e3fe1be46a994272793;x=${'a'.repeat(2_100)}`],
+  ])('drops an envelope trace header that is %s, and counts it', (_, value) => {
+    resetDiagnostics()
+    const text = `{"__context__":${JSON.stringify({ 'x-correlation-id': 'abc', 'x-amzn-trace-id': value })},"a":1}`
+    const unwrapped = unwrapJson(text)
+    expect(unwrapped.traceHeader).toBeUndefined()
+    expect(unwrapped.payload).toBe('{"a":1}')
+    expect(unwrapped.ids.ids).toEqual({ 'x-correlation-id': 'abc' })
+    expect(getDiagnostics().droppedTraceEntries).toBe(1)
   })
 
   it.each([
@@ -502,10 +536,14 @@ describe('wrapJson and unwrapJson', () => {
         fc.jsonValue({ maxDepth: 1 }),
       )
       .map((d) => `{"__context__":${JSON.stringify(d)},"a":1}`)
+    const traced = fc
+      .oneof(fc.string({ unit: 'binary', maxLength: 2_100 }), fc.jsonValue({ maxDepth: 1 }))
+      .map((v) => `{"__context__":${JSON.stringify({ 'x-amzn-trace-id': v })},"a":1}`)
     fc.assert(
-      fc.property(fc.oneof(envelope, fc.string({ unit: 'binary' })), (t) => {
-        const { ids: found } = unwrapJson(t)
+      fc.property(fc.oneof(envelope, traced, fc.string({ unit: 'binary' })), (t) => {
+        const { ids: found, traceHeader } = unwrapJson(t)
         for (const v of Object.values(found.ids)) expect(v).toMatch(/^[\x20-\x7e]{1,256}$/)
+        if (traceHeader !== undefined) expect(traceHeader).toMatch(/^[\x20-\x7e]{1,2048}$/)
       }),
       { numRuns: 10_000 },
     )

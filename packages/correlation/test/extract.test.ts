@@ -315,6 +315,50 @@ describe('extractFromRecord on the fixtures', () => {
     expect(event).toEqual(original)
   })
 
+  it("gives a Kinesis record the producer's trace header from the envelope, the rest from the invocation", () => {
+    const producer = 'Root=1-6759e988-bd862e3fe1be46a994272793;Parent=1111222233334444;Sampled=1'
+    const parent = createContext({
+      ids: { 'x-correlation-id': 'invocation' },
+      traceHeader: 'Root=1-5759e988-0000000000000000000000aa;Parent=53995c3f42cd8ad8;Sampled=1',
+      source: 'kinesis',
+    })
+    const payload = '{"postId":"p-1"}'
+    const data = Buffer.from(wrapJson(payload, { 'x-correlation-id': 'producer' }, producer)).toString(
+      'base64',
+    )
+    const raw = { eventSource: 'aws:kinesis', kinesis: { data, partitionKey: 'k', sequenceNumber: '1' } }
+    const { context, record } = extractFromRecord(raw, parent)
+    expect(context.traceHeader).toBe(producer)
+    expect(context.trace?.root).toBe('1-6759e988-bd862e3fe1be46a994272793')
+    expect(context.ids['x-correlation-id']).toBe('producer')
+    expect(Buffer.from(record.kinesis.data, 'base64').toString('utf8')).toBe(payload)
+    // Without one in the envelope, the record keeps the invocation's.
+    const plain = Buffer.from(wrapJson(payload, { 'x-correlation-id': 'producer' })).toString('base64')
+    const other = extractFromRecord({ eventSource: 'aws:kinesis', kinesis: { data: plain } }, parent)
+    expect(other.context.traceHeader).toBe(parent.traceHeader)
+  })
+
+  it("keeps the invocation's header for a record of the invocation's own trace", () => {
+    const root = '1-5759e988-bd862e3fe1be46a994272793'
+    const parent = createContext({
+      ids: { 'x-correlation-id': 'invocation' },
+      traceHeader: `Root=${root};Parent=aaaaaaaaaaaaaaaa;Sampled=1`,
+      source: 'sqs',
+    })
+    const record = (header: string) => ({
+      eventSource: 'aws:sqs',
+      messageId: 'm',
+      body: '{}',
+      attributes: { AWSTraceHeader: header },
+    })
+    // Same Root: the invocation's header, whose Parent is further down that trace.
+    const same = extractFromRecord(record(`Root=${root};Parent=bbbbbbbbbbbbbbbb;Sampled=1`), parent)
+    expect(same.context.traceHeader).toBe(parent.traceHeader)
+    // Another Root (a batch mixing requests): the record's own.
+    const other = `Root=1-5759e988-cccccccccccccccccccccccc;Parent=bbbbbbbbbbbbbbbb;Sampled=1`
+    expect(extractFromRecord(record(other), parent).context.traceHeader).toBe(other)
+  })
+
   it('leaves a Kinesis record without envelope as the very same object', () => {
     const event = load('kinesisStreamEvent.correlated.json')
     const parent = extractFromEvent(event, lambdaContext)

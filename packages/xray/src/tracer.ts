@@ -9,7 +9,7 @@ import { headerTail, newRoot } from './trace-id.js'
 
 /** The segment or subsegment new subsegments hang under, in one invocation (or request). */
 interface Parent {
-  /** The invocation's (or request's) context, never a batch record's child scope. */
+  /** The invocation's (or request's) context, or a batch record's scope that joined its producer's trace. */
   readonly owner: CorrelationContext
   readonly root: string
   /** The parent document's id; undefined when unsampled. */
@@ -31,13 +31,12 @@ export function createTracer(sdk: Sdk, emitter: Emitter): XrayHook {
   const fromContext = new WeakMap<CorrelationContext, Parent | null>()
 
   function parentOf(context: CorrelationContext): Parent | undefined {
-    let owner = context
-    while (owner.parent !== undefined) owner = owner.parent
+    const owner = traceOwner(context)
     const scope = scopes.getStore()
     if (scope !== undefined && scope.owner === owner) return scope
     let parent = fromContext.get(owner)
     if (parent === undefined) {
-      parent = invocationParent(owner)
+      parent = owner.parent === undefined ? invocationParent(owner) : recordParent(owner)
       fromContext.set(owner, parent)
     }
     return parent ?? undefined
@@ -173,6 +172,40 @@ export function createTracer(sdk: Sdk, emitter: Emitter): XrayHook {
       },
     }
   }
+}
+
+/**
+ * Whose trace a call belongs to: a batch record that came with a trace of its own (an SQS message's
+ * `AWSTraceHeader`, the trace header in a Kinesis envelope) joins its producer's trace, so the work done for
+ * one request shows in that request's trace; anything else belongs to the invocation (or request).
+ */
+function traceOwner(context: CorrelationContext): CorrelationContext {
+  let c = context
+  while (c.parent !== undefined) {
+    if (c.traceHeader !== undefined && c.traceHeader !== c.parent.traceHeader) {
+      const trace = c.trace
+      if (trace?.root !== undefined && trace.parent !== undefined) return c
+    }
+    c = c.parent
+  }
+  return c
+}
+
+/**
+ * A record's own trace: its subsegments hang under the producer's document named by the record's Parent.
+ * A record the producer did not sample forwards its header and records nothing; one without a decision
+ * follows the invocation's.
+ */
+function recordParent(record: CorrelationContext): Parent | null {
+  const trace = record.trace!
+  if (trace.sampled === '0') return unsampled(record, record.traceHeader!)
+  if (trace.sampled === '1') return sampledParent(record, trace.root!, trace.parent!, headerTail(trace))
+  let top = record
+  while (top.parent !== undefined) top = top.parent
+  const own = top.trace
+  if (top.source === 'http' || own?.root === undefined || own.parent === undefined) return null
+  if (own.sampled !== '1') return unsampled(record, record.traceHeader!)
+  return sampledParent(record, trace.root!, trace.parent!, headerTail(trace))
 }
 
 /**

@@ -130,23 +130,64 @@ describe('startCall', () => {
     })
   })
 
-  it("hangs a batch record's calls under the invocation, annotated with the record's id", async () => {
+  it("hangs a batch record's calls in its producer's trace, under the producer's document", async () => {
     const inv = ids()
     const record = ids()
     const parentCtx = invocation(traceHeader(inv.root, inv.parent), 'batch')
     const recordCtx = childContext(parentCtx, {
       ids: { 'x-correlation-id': 'rec-7' },
-      traceHeader: traceHeader(record.root, record.parent),
+      traceHeader: `${traceHeader(record.root, record.parent)};Lineage=a87bd80c:1`,
     })
-    withContext(recordCtx, () =>
-      startCall({ kind: 'aws', name: 'SNS', aws: { operation: 'Publish' } })!.end(),
-    )
-    const [doc] = await daemon.trace(inv.root)
+    const header = withContext(recordCtx, () => {
+      const call = startCall({ kind: 'aws', name: 'SNS', aws: { operation: 'Publish' } })!
+      call.end()
+      return call.traceHeader
+    })
+    const [doc] = await daemon.trace(record.root)
     expect(doc).toMatchObject({
-      trace_id: inv.root,
-      parent_id: inv.parent,
+      type: 'subsegment',
+      trace_id: record.root,
+      parent_id: record.parent,
       annotations: { correlation_id: 'rec-7' },
     })
+    expect(header).toBe(`Root=${record.root};Parent=${doc!.id};Sampled=1;Lineage=a87bd80c:1`)
+    expect(daemon.documents.filter((d) => d.trace_id === inv.root)).toEqual([])
+  })
+
+  it("hangs a record's calls under the invocation when the record brought no trace of its own", async () => {
+    const inv = ids()
+    const parentCtx = invocation(traceHeader(inv.root, inv.parent), 'batch')
+    for (const traceHeader of [undefined, 'Root=1-5759e988-bd862e3fe1be46a994272793;Sampled=1']) {
+      const recordCtx = childContext(parentCtx, { ids: { 'x-correlation-id': 'rec-8' }, traceHeader })
+      withContext(recordCtx, () => startCall({ kind: 'aws', name: 'SQS' })!.end())
+    }
+    const docs = await daemon.trace(inv.root, 2)
+    expect(docs).toMatchObject([
+      { trace_id: inv.root, parent_id: inv.parent, annotations: { correlation_id: 'rec-8' } },
+      { trace_id: inv.root, parent_id: inv.parent, annotations: { correlation_id: 'rec-8' } },
+    ])
+  })
+
+  it("records nothing for a record its producer did not sample, and forwards the producer's header", async () => {
+    const inv = ids()
+    const record = ids()
+    const unsampledHeader = traceHeader(record.root, record.parent, '0')
+    const recordCtx = childContext(invocation(traceHeader(inv.root, inv.parent), 'batch'), {
+      traceHeader: unsampledHeader,
+    })
+    const header = withContext(recordCtx, () => {
+      const call = startCall({ kind: 'aws', name: 'SQS' })!
+      call.end()
+      return call.traceHeader
+    })
+    expect(header).toBe(unsampledHeader)
+    // A marker sent after it on the same socket: once it is in, anything sent before it is too.
+    const marker = ids()
+    withContext(invocation(traceHeader(marker.root, marker.parent), 'm'), () =>
+      startCall({ kind: 'http', name: 'y' })!.end(),
+    )
+    await daemon.trace(marker.root)
+    expect(daemon.documents.filter((d) => d.trace_id === record.root || d.trace_id === inv.root)).toEqual([])
   })
 
   it('sends a call once, however many times it is ended', async () => {

@@ -87,33 +87,50 @@ interface Internal extends CorrelationContext {
 }
 
 /**
+ * One context. A class, so that every context shares one shape and its `trace` getter lives on the
+ * prototype: an object literal with a getter costs a closure and a new shape per invocation.
+ */
+class Context implements Internal {
+  parsed: TraceHeader | undefined = undefined
+  revision = 0
+  forwarded: Ids | undefined = undefined
+  readonly startedAt = Date.now()
+  constructor(
+    readonly ids: Record<string, string>,
+    readonly awsRequestId: string | undefined,
+    readonly traceHeader: string | undefined,
+    readonly debug: boolean,
+    readonly callChainLength: number,
+    readonly source: EventSource,
+    readonly lambda: LambdaInfo | undefined,
+    readonly parent: CorrelationContext | undefined,
+  ) {}
+
+  // Parsed on first read: most invocations only need the Root (see `traceRoot`), many nothing at all.
+  get trace(): TraceHeader | undefined {
+    if (this.parsed === undefined && this.traceHeader !== undefined)
+      this.parsed = parseTraceHeader(this.traceHeader)
+    return this.parsed
+  }
+}
+
+/**
  * Builds a context. IDs are trusted here (extraction validated them); `x-correlation-id` falls back to
  * the request id, then to a random UUID.
  */
 export function createContext(init: ContextInit = {}): CorrelationContext {
   const ids: Record<string, string> = { ...init.ids }
   ids[PRIMARY_ID] ??= isSafeValue(init.awsRequestId) ? init.awsRequestId : randomUUID()
-  const traceHeader = safeTraceHeader(init.traceHeader)
-  const ctx: Internal = {
+  return new Context(
     ids,
-    awsRequestId: init.awsRequestId,
-    traceHeader,
-    // Parsed on first read: most invocations only need the Root (see `traceRoot`), many nothing at all.
-    get trace() {
-      if (this.parsed === undefined && traceHeader !== undefined) this.parsed = parseTraceHeader(traceHeader)
-      return this.parsed
-    },
-    parsed: undefined,
-    debug: init.debug ?? false,
-    callChainLength: init.callChainLength ?? 1,
-    source: init.source ?? 'unknown',
-    lambda: init.lambda,
-    parent: init.parent,
-    startedAt: Date.now(),
-    revision: 0,
-    forwarded: undefined,
-  }
-  return ctx
+    init.awsRequestId,
+    safeTraceHeader(init.traceHeader),
+    init.debug ?? false,
+    init.callChainLength ?? 1,
+    init.source ?? 'unknown',
+    init.lambda,
+    init.parent,
+  )
 }
 
 /** A batch record's scope: what the record carries, the rest inherited from `parent`. */

@@ -256,10 +256,27 @@ export function invocationTraceHeader(
   return str(process.env._X_AMZN_TRACE_ID) ?? inbound
 }
 
+// The Lambda context's function fields are the same for every invocation of a process (an alias and
+// $LATEST can share one, hence the check): the last LambdaInfo is reused rather than rebuilt per call.
+let lastInfo: LambdaInfo | undefined
+let lastMemory: unknown
+
 function lambdaInfo(lc: LambdaContextLike | undefined, coldStart: boolean): LambdaInfo | undefined {
   if (lc === undefined || lc === null || typeof lc !== 'object') return undefined
   const mem = lc.memoryLimitInMB
-  return {
+  const last = lastInfo
+  if (
+    last !== undefined &&
+    last.coldStart === coldStart &&
+    mem === lastMemory &&
+    last.functionName === str(lc.functionName) &&
+    last.functionVersion === str(lc.functionVersion) &&
+    last.invokedFunctionArn === str(lc.invokedFunctionArn) &&
+    last.logGroupName === str(lc.logGroupName) &&
+    last.logStreamName === str(lc.logStreamName)
+  )
+    return last
+  const info: LambdaInfo = Object.freeze({
     functionName: str(lc.functionName),
     functionVersion: str(lc.functionVersion),
     memoryLimitInMB: Number.isFinite(Number(mem)) && Number(mem) > 0 ? Number(mem) : undefined,
@@ -267,7 +284,10 @@ function lambdaInfo(lc: LambdaContextLike | undefined, coldStart: boolean): Lamb
     logGroupName: str(lc.logGroupName),
     logStreamName: str(lc.logStreamName),
     coldStart,
-  }
+  })
+  lastInfo = info
+  lastMemory = mem
+  return info
 }
 
 function decideDebug(inbound: boolean | undefined, options: ExtractOptions): boolean {

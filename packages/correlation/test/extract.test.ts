@@ -152,6 +152,30 @@ describe('extractFromEvent on the fixtures', () => {
     expect(extractFromEvent({}).lambda).toBeUndefined()
   })
 
+  it('describes each invocation with its own Lambda context, though the description is reused', () => {
+    const first = extractFromEvent({}, lambdaContext).lambda
+    expect(extractFromEvent({}, { ...lambdaContext }).lambda).toBe(first)
+    // An alias and $LATEST in one process, a memory size given as a number: never a stale description.
+    const alias = {
+      ...lambdaContext,
+      functionVersion: '7',
+      invokedFunctionArn: `${lambdaContext.invokedFunctionArn}:live`,
+    }
+    expect(extractFromEvent({}, alias).lambda).toMatchObject({
+      functionVersion: '7',
+      invokedFunctionArn: alias.invokedFunctionArn,
+    })
+    expect(extractFromEvent({}, { ...lambdaContext, memoryLimitInMB: 512 }).lambda?.memoryLimitInMB).toBe(512)
+    expect(extractFromEvent({}, { ...lambdaContext, logStreamName: 'other' }).lambda?.logStreamName).toBe(
+      'other',
+    )
+    expect(extractFromEvent({}, lambdaContext).lambda).toMatchObject({
+      functionVersion: '$LATEST',
+      memoryLimitInMB: 1024,
+    })
+    expect(Object.isFrozen(first)).toBe(true)
+  })
+
   it('drops an unsafe inbound trace header and counts it', () => {
     const event = load('apiGatewayProxyV2Event.json')
     event.headers['x-amzn-trace-id'] = `${TRACE_A}\r\nX-Injected: 1`

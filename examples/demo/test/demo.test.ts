@@ -127,7 +127,7 @@ describe.runIf(ready)('the demo flow', () => {
     expect(demo.xray.filter((d) => d.name === 'relationship-service')).toHaveLength(2)
   })
 
-  it("hangs add-to-feed's work for each record in its request's trace, under distribute", () => {
+  it("hangs add-to-feed's work for each record in its request's trace, under the call that wrote it", () => {
     const byId = new Map(demo.xray.map((d) => [d.id, d]))
     const root = demo.story.lines.find((l) => l.hop === 'api-service')?.traceId
     const steps = demo.xray.filter((d) => d.name === 'add to feeds')
@@ -149,9 +149,12 @@ describe.runIf(ready)('the demo flow', () => {
       expect(chain.at(-1), `add to feeds in ${step.trace_id}`).toBe('api-service')
       expect(chain).toContain('create-post')
     }
-    // Alice's steps hang under the distribute invocation that wrote her records (its segment is in her trace).
+    // Each step hangs under the PutRecords call that wrote its record (the envelope names that subsegment).
+    for (const step of steps)
+      expect(byId.get(step.parent_id)).toMatchObject({ namespace: 'aws', aws: { operation: 'PutRecords' } })
+    // Alice's records were written by the distribute invocation whose segment is in her trace.
     for (const step of steps.filter((d) => d.trace_id === root))
-      expect(byId.get(step.parent_id)).toMatchObject({ name: 'distribute', origin: 'AWS::Lambda::Function' })
+      expect(byId.get(byId.get(step.parent_id)!.parent_id)).toMatchObject({ name: 'distribute' })
     // The broken follower's step is recorded as failed, with its error.
     expect(steps.filter((d) => d.fault === true || d.error === true)).toHaveLength(1)
     // The invocation itself still starts a trace of its own, as a Kinesis-triggered one does on AWS.

@@ -43,6 +43,16 @@ export function captureIds(ctx: CorrelationContext | undefined = tryGetContext()
 }
 
 /**
+ * The same IDs with another trace header (an X-Ray call's: its subsegment as Parent), in the form the
+ * services accept (known keys only). A header without a valid Root leaves the capture as it was.
+ */
+export function withTraceHeader(captured: CapturedIds, header: string): CapturedIds {
+  const traceHeader = awsTraceHeader(parseTraceHeader(header))
+  if (traceHeader === undefined || traceHeader === captured.traceHeader) return captured
+  return Object.freeze({ ids: captured.ids, traceHeader })
+}
+
+/**
  * Only what may be forwarded. A context is normally built from validated input, but `createContext` trusts
  * its caller: a value that would break a header, an attribute or a log line never leaves from here.
  */

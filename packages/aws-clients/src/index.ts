@@ -14,4 +14,4 @@ export {
   MIDDLEWARE_NAME,
 } from './instrument.js'
 export { awsLimits } from './limits.js'
-export { XRAY_MIDDLEWARE_NAME } from './xray.js'
+export { XRAY_HEADER_MIDDLEWARE_NAME, XRAY_MIDDLEWARE_NAME } from './xray.js'

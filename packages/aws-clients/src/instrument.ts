@@ -1,6 +1,6 @@
 import { invalidOption } from '@sightline/correlation'
 import { logger as defaultLogger } from '@sightline/logger'
-import { captureIds, hasStamps, isEmpty } from './capture.js'
+import { captureIds, hasStamps, isEmpty, withTraceHeader } from './capture.js'
 import { skipped, type WarnLogger } from './diagnostics.js'
 import { eventBridge } from './events.js'
 import type { Injector, Obj, Sending } from './injector.js'
@@ -8,7 +8,13 @@ import { lambda } from './lambda.js'
 import { sns, sqs } from './messaging.js'
 import { stepFunctions } from './step-functions.js'
 import { firehose, kinesis } from './streams.js'
-import { XRAY_MIDDLEWARE_NAME, xrayMiddleware } from './xray.js'
+import {
+  callTraceHeader,
+  XRAY_HEADER_MIDDLEWARE_NAME,
+  XRAY_MIDDLEWARE_NAME,
+  xrayHeaderMiddleware,
+  xrayMiddleware,
+} from './xray.js'
 
 export interface InstrumentOptions {
   /** Where the one warning per skip reason goes. Default: `@sightline/logger`'s logger. */
@@ -63,13 +69,25 @@ export function instrument<C extends InstrumentableClient>(client: C, options: I
     invalidOption('logger', 'a logger with a warn method', logger)
   const serviceId = client.config?.serviceId
   // Every client, whatever its service: a subsegment per call when @sightline/xray is on, a pass-through
-  // otherwise. The build step wraps retries, signing and the HTTP call.
+  // otherwise. Opened at the end of the initialize step (before our injection, which names the call in
+  // message-level trace fields), it wraps serialization, retries, signing and the HTTP call; the build step
+  // puts its header on the request.
   stack.add(
     xrayMiddleware(typeof serviceId === 'string' ? serviceId : 'AWS', client.config?.region, logger) as never,
     {
+      step: 'initialize',
+      priority: 'low',
+      name: XRAY_MIDDLEWARE_NAME,
+      tags: ['SIGHTLINE', 'XRAY'],
+      override: true,
+    } as never,
+  )
+  stack.add(
+    xrayHeaderMiddleware() as never,
+    {
       step: 'build',
       priority: 'high',
-      name: XRAY_MIDDLEWARE_NAME,
+      name: XRAY_HEADER_MIDDLEWARE_NAME,
       tags: ['SIGHTLINE', 'XRAY'],
       override: true,
     } as never,
@@ -101,7 +119,7 @@ function correlationMiddleware(injectors: Readonly<Record<string, Injector>>, lo
     return (args: Args) => {
       let input: Obj | undefined
       try {
-        input = rewrite(inject, args.input, operation, logger)
+        input = rewrite(inject, args.input, operation, logger, callTraceHeader(context))
       } catch (error) {
         skipped('failed', logger, operation, error)
       }
@@ -110,9 +128,17 @@ function correlationMiddleware(injectors: Readonly<Record<string, Injector>>, lo
   }
 }
 
-function rewrite(inject: Injector, input: unknown, operation: string, logger: WarnLogger): Obj | undefined {
+function rewrite(
+  inject: Injector,
+  input: unknown,
+  operation: string,
+  logger: WarnLogger,
+  callHeader: string | undefined,
+): Obj | undefined {
   if (input === null || typeof input !== 'object') return undefined
-  const current = captureIds()
+  const captured = captureIds()
+  // Traced: the messages name this call's subsegment as their parent, as the request header does.
+  const current = callHeader === undefined ? captured : withTraceHeader(captured, callHeader)
   const sending: Sending = { current, skip: (reason) => skipped(reason, logger, operation) }
   // Without a context there may still be stamped entries (withIds), so only an empty everything skips.
   if (isEmpty(current) && !hasStamps(input as Obj)) return undefined

@@ -53,10 +53,23 @@ type Next = (args: Args) => Promise<Output>
 type HandlerContext = { commandName?: unknown }
 type Region = unknown
 
+// The call of one `send`, kept on the SDK's per-send handler context for the steps after the first.
+const CALL = Symbol('sightline.aws-clients.xrayCall')
+type Carrying = { [CALL]?: TracedCall }
+
 /**
- * The build step, around everything after it (retries, signing, the HTTP call): one subsegment per `send`,
- * its id sent as `Parent` in the request's `X-Amzn-Trace-Id` (which SigV4 leaves unsigned). Without a
- * tracer, or outside a traced invocation, the request goes straight through.
+ * The trace header of the subsegment for this `send`, when `xrayMiddleware` opened one: message-level trace
+ * fields (SQS `AWSTraceHeader`, the Kinesis envelope…) then name the call, as the HTTP header does.
+ */
+export function callTraceHeader(context: unknown): string | undefined {
+  return (context as Carrying | null | undefined)?.[CALL]?.traceHeader
+}
+
+/**
+ * The initialize step's last middleware, around everything after it (serialization, retries, signing, the
+ * HTTP call): one subsegment per `send`. Opened before serialization, so Sightline's injection can put the
+ * call's header in the messages; `xrayHeaderMiddleware` puts it in the request's `X-Amzn-Trace-Id` (which
+ * SigV4 leaves unsigned). Without a tracer, or outside a traced invocation, the request goes straight through.
  */
 export function xrayMiddleware(service: string, region: Region, logger: WarnLogger) {
   return (next: Next, context: HandlerContext): Next =>
@@ -71,7 +84,8 @@ export function xrayMiddleware(service: string, region: Region, logger: WarnLogg
           name: service,
           aws: withRegion({ operation, service }, await regionOf(region)),
         })
-        if (call !== undefined) setTraceHeader(args.request, call.traceHeader)
+        if (call !== undefined && context !== null && typeof context === 'object')
+          (context as Carrying)[CALL] = call
       } catch (error) {
         skipped('trace-failed', logger, operation, error)
       }
@@ -101,6 +115,20 @@ async function regionOf(region: Region): Promise<string | undefined> {
 function withRegion(aws: { operation: string; service: string }, region: string | undefined) {
   return region === undefined ? aws : { ...aws, region }
 }
+
+/** The build step: the request exists now; it carries the call's header on every attempt. */
+export function xrayHeaderMiddleware() {
+  return (next: Next, context: HandlerContext): Next => {
+    return (args) => {
+      const header = callTraceHeader(context)
+      if (header !== undefined) setTraceHeader(args.request, header)
+      return next(args)
+    }
+  }
+}
+
+/** The name of the build-step middleware that puts the call's header on the request. */
+export const XRAY_HEADER_MIDDLEWARE_NAME = 'sightlineXrayHeaderMiddleware'
 
 function setTraceHeader(request: unknown, traceHeader: string): void {
   const headers = (request as { headers?: unknown } | null | undefined)?.headers

@@ -7,6 +7,7 @@ import {
   instrumentedOperations,
   MIDDLEWARE_NAME,
   resetAwsClientDiagnostics,
+  XRAY_HEADER_MIDDLEWARE_NAME,
   XRAY_MIDDLEWARE_NAME,
 } from '../src/index.js'
 import { clientConfig, upstream } from './helpers/clients.js'
@@ -113,14 +114,20 @@ describe('instrument', () => {
     ])
   })
 
-  it('gives a client of another service the X-Ray middleware only', () => {
+  it('gives a client of another service the X-Ray middlewares only', () => {
     const added: unknown[] = []
     const client = {
-      middlewareStack: { add: (_: unknown, options: { name: string }) => void added.push(options.name) },
+      middlewareStack: {
+        add: (_: unknown, options: { name: string; step: string }) =>
+          void added.push([options.name, options.step]),
+      },
       config: { serviceId: 'DynamoDB' },
     }
     expect(instrument(client)).toBe(client)
-    expect(added).toEqual([XRAY_MIDDLEWARE_NAME])
+    expect(added).toEqual([
+      [XRAY_MIDDLEWARE_NAME, 'initialize'],
+      [XRAY_HEADER_MIDDLEWARE_NAME, 'build'],
+    ])
   })
 
   it('refuses what is not an SDK v3 client, and options it cannot use', () => {

@@ -1,6 +1,6 @@
 import { createSocket } from 'node:dgram'
 import type { AddressInfo } from 'node:net'
-import { KinesisClient, ListStreamsCommand } from '@aws-sdk/client-kinesis'
+import { KinesisClient, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis'
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { createContext, withContext } from '@sightline/correlation'
 import { disableTracing, enableTracing } from '@sightline/xray'
@@ -97,6 +97,41 @@ describe('instrument() with @sightline/xray tracing on', () => {
       `Root=${ROOT};Parent=${docs[0]!.id};Sampled=1`,
       `Root=${ROOT};Parent=${docs[0]!.id};Sampled=1`,
     ])
+  })
+
+  it('names the call in message-level trace fields too: SQS AWSTraceHeader, the Kinesis envelope', async () => {
+    const kinesisRecorder = await startRecorder(() => ({
+      headers: { 'content-type': 'application/x-amz-json-1.1' },
+      body: JSON.stringify({ SequenceNumber: '1', ShardId: 'shardId-000000000000' }),
+    }))
+    const sqsClient = instrument(new SQSClient(clientConfig(sqs.endpoint)))
+    const kinesis = instrument(new KinesisClient(clientConfig(kinesisRecorder.endpoint)))
+    await withContext(ctx(1), async () => {
+      await sqsClient.send(new SendMessageCommand({ QueueUrl: QUEUE, MessageBody: 'b' }))
+      await kinesis.send(
+        new PutRecordCommand({
+          StreamName: 's',
+          PartitionKey: 'k',
+          Data: new TextEncoder().encode('{"a":1}'),
+        }),
+      )
+    })
+    sqsClient.destroy()
+    kinesis.destroy()
+    await until(() => docs.length === 2)
+    const idOf = (name: string) => docs.find((d) => d.name === name)!.id
+    const sent = JSON.parse(sqs.requests[0]!.body)
+    expect(sent.MessageSystemAttributes.AWSTraceHeader).toEqual({
+      DataType: 'String',
+      StringValue: `Root=${ROOT};Parent=${idOf('SQS')};Sampled=1`,
+    })
+    expect(sqs.requests[0]!.headers['x-amzn-trace-id']).toBe(`Root=${ROOT};Parent=${idOf('SQS')};Sampled=1`)
+    const record = JSON.parse(
+      Buffer.from(JSON.parse(kinesisRecorder.requests[0]!.body).Data, 'base64').toString(),
+    )
+    expect(record.__context__['x-amzn-trace-id']).toBe(`Root=${ROOT};Parent=${idOf('Kinesis')};Sampled=1`)
+    expect(record.a).toBe(1)
+    await kinesisRecorder.close()
   })
 
   it('sends nothing for an unsampled invocation and forwards its header', async () => {

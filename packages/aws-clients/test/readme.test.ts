@@ -1,23 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { codes } from '@sightline/correlation'
 import { apiGatewayV1Event, fakeContext } from '@sightline/testing'
 import { startFauxqs } from 'fauxqs'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readmeOf } from '../../../tools/test-helpers/readme.js'
 import { awsLimits, instrumentedOperations } from '../src/index.js'
 import { clientConfig, REGION, upstream } from './helpers/clients.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const { text: readme, section } = readmeOf(import.meta.url)
 // Inside the package, so the example's own imports (@aws-sdk/client-sns) resolve as a user's would.
 const dir = mkdtempSync(join(new URL('../node_modules/', import.meta.url).pathname, '.readme-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function section(title: string): string {
-  const found = readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`))
-  expect(found, `README.md has a "## ${title}" section`).toBeDefined()
-  return found!
-}
 
 /** Rows of the first table after `heading` (a line of the README), cells trimmed and unquoted. */
 function tableAfter(heading: string): string[][] {

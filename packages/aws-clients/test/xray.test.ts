@@ -1,22 +1,18 @@
-import { createSocket } from 'node:dgram'
-import type { AddressInfo } from 'node:net'
 import { KinesisClient, ListStreamsCommand, PutRecordCommand } from '@aws-sdk/client-kinesis'
 import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs'
 import { createContext, withContext } from '@sightline/correlation'
 import { disableTracing, enableTracing } from '@sightline/xray'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeDaemon, fakeDaemon } from '../../../tools/test-helpers/xray-daemon.js'
 import { getAwsClientDiagnostics, instrument, resetAwsClientDiagnostics } from '../src/index.js'
 import { clientConfig, REGION } from './helpers/clients.js'
 import { warningsOf } from './helpers/consumer.js'
 import { type Recorder, startRecorder, startSqsRecorder } from './helpers/recorder.js'
 
 // The real tracer (@sightline/xray, a devDependency only) sending to a UDP listener playing the daemon.
-type Doc = Record<string, any>
-const docs: Doc[] = []
-const daemon = createSocket('udp4').on('message', (m) => docs.push(JSON.parse(m.toString().split('\n')[1]!)))
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((r) => setTimeout(r, 5))
-}
+let daemon: FakeDaemon
+let docs: FakeDaemon['documents']
+const until = (check: () => boolean) => daemon.waitFor(check)
 const ROOT = '1-5759e988-bd862e3fe1be46a994272793'
 const PARENT = '53995c3f42cd8ad8'
 const ctx = (sampled: 0 | 1) =>
@@ -37,12 +33,13 @@ beforeAll(async () => {
     headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'req-throttled' },
     body: JSON.stringify({ __type: 'LimitExceededException', message: 'Rate exceeded' }),
   }))
-  await new Promise<void>((r) => daemon.bind(0, '127.0.0.1', r))
-  enableTracing({ enabled: true, daemonAddress: `127.0.0.1:${(daemon.address() as AddressInfo).port}` })
+  daemon = await fakeDaemon()
+  docs = daemon.documents
+  enableTracing({ enabled: true, daemonAddress: daemon.address })
 })
 afterAll(async () => {
   await disableTracing()
-  daemon.close()
+  await daemon.close()
   await sqs.close()
   await throttling.close()
 })

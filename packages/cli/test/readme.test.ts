@@ -2,19 +2,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { codes } from '@sightline/correlation'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readmeOf } from '../../../tools/test-helpers/readme.js'
 import { cliCodes } from '../src/index.js'
 import { ALICE, DEMO } from './helpers.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const { section } = readmeOf(import.meta.url)
 // Inside the package, so the example's imports resolve as they would in a user's project.
 const dir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.readme-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function section(title: string): string {
-  const found = readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`))
-  expect(found, `README.md has a "## ${title}" section`).toBeDefined()
-  return found!
-}
 
 describe('README', () => {
   it('lists every error code, and nothing else', () => {

@@ -1,20 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { codes, invalidOption, SightlineError } from '@sightline/correlation'
 import { describe, expect, it } from 'vitest'
-
-/** The `code` column of the table under `## Errors` in the package README. */
-function documentedCodes(): string[] {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
-  const section = readme.split(/^## /m).find((s) => s.startsWith('Errors'))
-  expect(section, 'README.md has an "## Errors" section').toBeDefined()
-  const rows = section!.split('\n').filter((line) => line.startsWith('|'))
-  expect(rows[0]).toMatch(/^\|\s*code\s*\|\s*when\s*\|$/)
-  return rows.slice(2).map((row) => row.split('|')[1]!.trim().replace(/^`|`$/g, ''))
-}
+import { readmeOf } from '../../../tools/test-helpers/readme.js'
 
 describe('codes', () => {
   it('are exactly the codes the README documents, each once', () => {
-    const documented = documentedCodes()
+    const documented = readmeOf(import.meta.url).documentedCodes()
     expect(new Set(documented).size).toBe(documented.length)
     expect([...documented].sort()).toEqual(Object.values(codes).sort())
   })

@@ -1,23 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readmeOf } from '../../../tools/test-helpers/readme.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const { text: readme, tsBlock } = readmeOf(import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'sightline-readme-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** The first ```ts block of a `## <title>` section. */
-function codeOf(title: string): string {
-  const section = readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`))
-  const code = section?.match(/```ts\n([\s\S]*?)```/)?.[1]
-  expect(code, `README.md has a ts block under "## ${title}"`).toBeDefined()
-  return code!
-}
-
 describe('README', () => {
   it('has a usage example of at most 16 lines that runs and forwards what it says', async () => {
-    const code = codeOf('Usage')
+    const code = tsBlock('Usage')
     expect(code.trimEnd().split('\n').length).toBeLessThanOrEqual(16)
     const file = join(dir, 'usage.ts')
     writeFileSync(file, code)

@@ -1,20 +1,16 @@
-import { createSocket } from 'node:dgram'
-import type { AddressInfo } from 'node:net'
 import { createContext, withContext } from '@sightline/correlation'
 import { correlate } from '@sightline/http-client/superagent'
 import { captureLogs, type LogCapture } from '@sightline/testing'
 import { disableTracing, enableTracing } from '@sightline/xray'
 import superagent from 'superagent'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { type FakeDaemon, fakeDaemon } from '../../../tools/test-helpers/xray-daemon.js'
 import { type RecordingServer, recordingServer } from './servers.js'
 
 // The real tracer (@sightline/xray, a devDependency only) sending to a UDP listener playing the daemon.
-type Doc = Record<string, any>
-const docs: Doc[] = []
-const daemon = createSocket('udp4').on('message', (m) => docs.push(JSON.parse(m.toString().split('\n')[1]!)))
-const until = async (check: () => boolean) => {
-  while (!check()) await new Promise((r) => setTimeout(r, 5))
-}
+let daemon: FakeDaemon
+let docs: FakeDaemon['documents']
+const until = (check: () => boolean) => daemon.waitFor(check)
 const ROOT = '1-5759e988-bd862e3fe1be46a994272793'
 const PARENT = '53995c3f42cd8ad8'
 const ctx = (sampled: 0 | 1) =>
@@ -29,12 +25,13 @@ let api: RecordingServer
 let logs: LogCapture
 beforeAll(async () => {
   api = await recordingServer('127.0.0.1')
-  await new Promise<void>((r) => daemon.bind(0, '127.0.0.1', r))
-  enableTracing({ enabled: true, daemonAddress: `127.0.0.1:${(daemon.address() as AddressInfo).port}` })
+  daemon = await fakeDaemon()
+  docs = daemon.documents
+  enableTracing({ enabled: true, daemonAddress: daemon.address })
 })
 afterAll(async () => {
   await disableTracing()
-  daemon.close()
+  await daemon.close()
   await api.close()
 })
 beforeEach(() => {

@@ -1,27 +1,20 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sentry } from '@sightline/sentry-lambda'
 import { captureLogs } from '@sightline/testing'
 import { afterAll, describe, expect, it } from 'vitest'
+import { readmeOf } from '../../../tools/test-helpers/readme.js'
 import { lambdaContext } from './helpers.js'
 import { startReceiver } from './receiver.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const { tsBlock } = readmeOf(import.meta.url)
 const dir = mkdtempSync(join(tmpdir(), 'sightline-sentry-readme-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-/** The first ```ts block of a `## <title>` section. */
-function codeOf(title: string): string {
-  const section = readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`))
-  const code = section?.match(/```ts\n([\s\S]*?)```/)?.[1]
-  expect(code, `README.md has a ts block under "## ${title}"`).toBeDefined()
-  return code!
-}
-
 describe('README', () => {
   it('has a usage example of at most 16 lines that runs and delivers what it says', async () => {
-    const code = codeOf('Usage')
+    const code = tsBlock('Usage')
     expect(code.trimEnd().split('\n').length).toBeLessThanOrEqual(16)
     const receiver = await startReceiver()
     const previous = process.env.SENTRY_DSN

@@ -1,24 +1,19 @@
 import { once } from 'node:events'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer, type IncomingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { codes } from '@sightline/correlation'
 import { fakeContext } from '@sightline/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { readmeOf } from '../../../tools/test-helpers/readme.js'
 import { disableTracing, xrayCodes } from '../src/index.js'
 import { type FakeDaemon, fakeDaemon, ids, traceHeader } from './daemon.js'
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
+const { section } = readmeOf(import.meta.url)
 // Inside the package, so the example's imports resolve as they would in a user's project.
 const dir = mkdtempSync(join(new URL('.', import.meta.url).pathname, '.readme-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-function section(title: string): string {
-  const found = readme.split(/^## /m).find((s) => s.startsWith(`${title}\n`))
-  expect(found, `README.md has a "## ${title}" section`).toBeDefined()
-  return found!
-}
 
 const received: IncomingHttpHeaders[] = []
 const billing = createServer((req, res) => {

@@ -1,5 +1,6 @@
 import { count } from './diagnostics.js'
 import { IdCollector, type Ids, PACKED_KEY, PRIMARY_ID } from './ids.js'
+import { isSafeTraceHeader } from './trace.js'
 
 /**
  * How IDs are read from and written to one transport. Adding a transport means adding one such object.
@@ -277,12 +278,10 @@ export interface Unwrapped {
   readonly traceHeader?: string
 }
 
-const SAFE_TRACE = /^[\x20-\x7e]{1,2048}$/
-
 function traceHeaderIn(envelope: Record<string, unknown>): string | undefined {
   if (!Object.hasOwn(envelope, ENVELOPE_TRACE_KEY)) return undefined
   const value = envelope[ENVELOPE_TRACE_KEY]
-  if (typeof value === 'string' && SAFE_TRACE.test(value)) return value
+  if (isSafeTraceHeader(value)) return value
   count('droppedTraceEntries')
   return undefined
 }

@@ -12,7 +12,7 @@ import {
   normalizeKey,
   PRIMARY_ID,
 } from './ids.js'
-import { parseTraceHeader, type TraceHeader } from './trace.js'
+import { isSafeTraceHeader, parseTraceHeader, type TraceHeader } from './trace.js'
 
 export type EventSource =
   | 'api-gateway-rest'
@@ -76,8 +76,6 @@ export interface ContextInit {
 const key = Symbol.for('sightline.correlation.v1')
 const g = globalThis as { [key]?: AsyncLocalStorage<CorrelationContext> }
 const storage: AsyncLocalStorage<CorrelationContext> = (g[key] ??= new AsyncLocalStorage())
-
-const SAFE_HEADER = /^[\x20-\x7e]{1,2048}$/
 
 interface Internal extends CorrelationContext {
   parsed: TraceHeader | undefined
@@ -150,7 +148,7 @@ export function childContext(parent: CorrelationContext, init: ContextInit = {})
 
 function safeTraceHeader(header: string | undefined): string | undefined {
   if (header === undefined || header === '') return undefined
-  if (SAFE_HEADER.test(header)) return header
+  if (isSafeTraceHeader(header)) return header
   count('droppedTraceEntries')
   return undefined
 }

@@ -14,6 +14,12 @@ export interface TraceHeader {
 }
 
 const MAX_HEADER_LENGTH = 2048
+const SAFE_HEADER = /^[\x20-\x7e]{1,2048}$/
+
+/** A trace header that may be forwarded verbatim: printable ASCII, 1 to 2,048 characters. */
+export function isSafeTraceHeader(value: unknown): value is string {
+  return typeof value === 'string' && SAFE_HEADER.test(value)
+}
 const ROOT = /^1-[0-9a-f]{8}-[0-9a-f]{24}$/i
 const PARENT = /^[0-9a-f]{16}$/i
 const SAMPLED = /^[01?]$/

@@ -6,11 +6,8 @@ export default defineConfig({
   dts: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  // No `splitting` option: tsup's default splits the ESM build, so src/sdk.ts (the lazy import of
+  // @sentry/node) is a chunk of its own, loaded at the first capture (one file would hoist its static
+  // import to the top), and keeps the CommonJS build in one file, where the SDK is required lazily.
   external: ['@sentry/node'],
-  // Tells src/runtime.ts which build it is in: the CommonJS build requires @sentry/node, the ESM one
-  // imports it, so each loads the copy an app of its kind loads itself.
-  esbuildOptions(options, { format }) {
-    options.define = { ...options.define, SIGHTLINE_FORMAT: JSON.stringify(format) }
-  },
 })

@@ -380,7 +380,8 @@ const METHOD = [
     'far above its CPU time.',
   '- **Sightline**: `wrap()` captures the IDs; `metrics.count` writes a MONITORING line at the call; ' +
     '`metrics.plugin()` adds the cold-start metric. With the Sentry plugin configured, `@sentry/node` is not ' +
-    'loaded until the first capture. Its CommonJS bundle carries `@sentry/node` all the same (esbuild follows ' +
-    'the plugin’s lazy `require`): evaluated only at the first capture, but read and parsed at load, hence its ' +
-    'size and its bundled cold start.',
+    'loaded until the first capture. Its one-file CommonJS bundle carries the part of `@sentry/node` the plugin ' +
+    'imports all the same (esbuild follows the plugin’s lazy import; the plugin imports the SDK by name, so ' +
+    'about half of it comes along): evaluated only at the first capture, but read and parsed at load, hence ' +
+    'its size and its bundled cold start. ESM with code splitting keeps it in a chunk of its own.',
 ]

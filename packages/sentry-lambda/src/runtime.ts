@@ -9,7 +9,7 @@ import { markSent, settle, state, workOf } from './state.js'
 import { eventData } from './tags.js'
 import { trackedTransport } from './transport.js'
 
-export type Sdk = typeof SentryNode
+export type Sdk = typeof import('./sdk.js')
 export type SentryClient = NonNullable<ReturnType<Sdk['getClient']>>
 
 /** `@sentry/node`, loaded and initialised once per process. */
@@ -44,17 +44,12 @@ export function loadRuntime(settings: Settings): Promise<SentryRuntime | undefin
   return state.loading
 }
 
-// Defined by tsup per output format; undefined when the sources run as they are (tests).
-declare const SIGHTLINE_FORMAT: 'esm' | 'cjs' | undefined
-
-// The CommonJS build requires the SDK's CommonJS build, which is the copy a CommonJS app loads itself (one
-// SDK in memory), with synchronous reads that ric 4's busy thread pool cannot starve. The ESM build
-// imports the SDK's ESM build, the copy an ESM app imports.
+// The ESM build imports its own chunk (dist/sdk-*.js), which imports the SDK's ESM build: the copy an
+// ESM app imports. The CommonJS build has that module inline, behind a lazy `require` of the SDK's
+// CommonJS build: the copy a CommonJS app requires (one SDK in memory either way), with synchronous reads
+// that ric 4's busy thread pool cannot starve.
 function importSdk(): Promise<Sdk> {
-  if (typeof SIGHTLINE_FORMAT !== 'undefined' && SIGHTLINE_FORMAT === 'cjs') {
-    return new Promise((resolve) => resolve(require('@sentry/node') as Sdk))
-  }
-  return import('@sentry/node')
+  return import('./sdk.js')
 }
 
 function unavailable(settings: Settings, err: unknown): undefined {
@@ -73,7 +68,7 @@ const PROCESSING_DROPS = new Set(['event_processor', 'before_send', 'sample_rate
 function initialise(sdk: Sdk, settings: Settings): SentryRuntime {
   const existing = sdk.getClient()
   const owned = existing === undefined
-  const client = existing ?? (sdk.init(initOptions(sdk, settings)) as SentryClient)
+  const client = existing ?? (sdk.initWithoutDefaultIntegrations(initOptions(sdk, settings)) as SentryClient)
   track(client, owned)
   sdk.getGlobalScope().addEventProcessor((event) => enrich(event, settings.region))
   const lookup = (client as { asyncLocalStorageLookup?: { asyncLocalStorage?: AsyncLocalStorage<unknown> } })
@@ -113,7 +108,11 @@ function initOptions(sdk: Sdk, settings: Settings): SentryNode.NodeOptions {
   }
   if (settings.environment !== undefined) options.environment = settings.environment
   if (settings.release !== undefined) options.release = settings.release
-  if (!settings.eager) {
+  if (settings.eager) {
+    // Sentry's defaults less its tracing integrations (Express, databases, …: their spans, not errors),
+    // which would double the SDK in a bundle. With tracing on, pass them in `sentry.integrations`.
+    options.defaultIntegrations = init.defaultIntegrations ?? sdk.getDefaultIntegrationsWithoutPerformance()
+  } else {
     options.defaultIntegrations = false
     // No import-in-the-middle loader thread when nothing is instrumented.
     options.registerEsmLoaderHooks = false

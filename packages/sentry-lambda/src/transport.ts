@@ -1,13 +1,12 @@
 import type { ClientRequest, IncomingMessage, RequestOptions } from 'node:http'
 import type { Socket } from 'node:net'
-import type * as SentryNode from '@sentry/node'
 import { tryGetContext } from '@sightline/correlation'
 import type { Logger } from '@sightline/logger'
 import { sentryCodes } from './errors.js'
 import { reportOnce } from './report.js'
 import { settle, state, workOf } from './state.js'
 
-type Sdk = typeof SentryNode
+type Sdk = typeof import('./sdk.js')
 type TransportOptions = Parameters<Sdk['makeNodeTransport']>[0]
 type Transport = ReturnType<Sdk['makeNodeTransport']>
 type Envelope = Parameters<Transport['send']>[0]

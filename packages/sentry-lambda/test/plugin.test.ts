@@ -47,6 +47,8 @@ describe('sentry() with wrap()', () => {
     const events = receiver.events()
     expect(events).toHaveLength(1)
     const [event] = events
+    // Lazy: errors only, nothing patched (no breadcrumbs, no HTTP instrumentation).
+    expect(event?.sdk.integrations).toEqual(['LinkedErrors'])
     expect(event).toMatchObject({
       level: 'error',
       environment: 'pr-481',

@@ -103,10 +103,17 @@ const { metrics } = await import(${JSON.stringify(`${packages}metrics/dist/index
 const { sentry } = await import(${JSON.stringify(sentryEntry)})
 const plugin = sentry({ dsn: 'http://key@127.0.0.1:9/1' })
 wrap(async () => logger.info('configured'), { plugins: [metrics.plugin(), plugin] })
+// Sentry's global carrier and OpenTelemetry's API global: set when the SDK is evaluated, however it was
+// loaded (the hook above does not see what \`require(esm)\` loads, which the ESM build uses for the SDK).
+const globals = () => ({
+  sentry: globalThis.__SENTRY__ !== undefined,
+  otel: globalThis[Symbol.for('opentelemetry.js.api.1')] !== undefined,
+})
 const atImport = await loaded()
+const globalsAtImport = globals()
 const ready = await plugin.load()
 // Its own line: the packages may write theirs on stdout too.
-process.stdout.write('\\n@@modules ' + JSON.stringify({ atImport, ready, afterUse: await loaded() }) + '\\n')
+process.stdout.write('\\n@@modules ' + JSON.stringify({ atImport, globalsAtImport, ready, afterUse: await loaded(), globalsAfterUse: globals() }) + '\\n')
 `
 
 function listModules(sentryEntry: string) {
@@ -118,10 +125,13 @@ function listModules(sentryEntry: string) {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const line = out.split('\n').find((l) => l.startsWith('@@modules ')) ?? ''
+  type Globals = { sentry: boolean; otel: boolean }
   return JSON.parse(line.slice('@@modules '.length)) as {
     atImport: string[]
+    globalsAtImport: Globals
     ready: boolean
     afterUse: string[]
+    globalsAfterUse: Globals
   }
 }
 
@@ -132,13 +142,18 @@ describe.each([
   'importing the packages, with the %s build of the Sentry plugin, and configuring a handler',
   (_, entry) => {
     it('loads no Sentry, AWS SDK or X-Ray module until Sentry is used', () => {
-      const { atImport, ready, afterUse } = listModules(`${packages}sentry-lambda/dist/${entry}`)
+      const { atImport, globalsAtImport, ready, afterUse, globalsAfterUse } = listModules(
+        `${packages}sentry-lambda/dist/${entry}`,
+      )
       expect(atImport.some((m) => m.includes('packages/logger/dist/'))).toBe(true)
       expect(atImport.some((m) => m.includes(`packages/sentry-lambda/dist/${entry}`))).toBe(true)
       expect(atImport.filter((m) => LAZY.test(m))).toEqual([])
-      // Used, it shows up: the listing sees what it looks for.
+      expect(globalsAtImport).toEqual({ sentry: false, otel: false })
+      // Used, it shows up: the checks see what they look for (the ESM build's SDK only in the globals).
       expect(ready).toBe(true)
-      expect(afterUse.some((m) => /[\\/]node_modules[\\/]@sentry[\\/]node[\\/]/.test(m))).toBe(true)
+      expect(globalsAfterUse).toEqual({ sentry: true, otel: true })
+      if (entry === 'index.cjs')
+        expect(afterUse.some((m) => /[\\/]node_modules[\\/]@sentry[\\/]node[\\/]/.test(m))).toBe(true)
     })
   },
 )

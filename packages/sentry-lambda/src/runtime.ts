@@ -1,4 +1,5 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
+import { createRequire } from 'node:module'
 import type * as SentryNode from '@sentry/node'
 import { tryGetContext } from '@sightline/correlation'
 import { sentryCodes } from './errors.js'
@@ -44,11 +45,26 @@ export function loadRuntime(settings: Settings): Promise<SentryRuntime | undefin
   return state.loading
 }
 
-// The ESM build imports its own chunk (dist/sdk-*.js), which imports the SDK's ESM build: the copy an
-// ESM app imports. The CommonJS build has that module inline, behind a lazy `require` of the SDK's
-// CommonJS build: the copy a CommonJS app requires (one SDK in memory either way), with synchronous reads
-// that ric 4's busy thread pool cannot starve.
+// Defined by tsup per output format; undefined when the sources run as they are (tests).
+declare const SIGHTLINE_FORMAT: 'esm' | 'cjs' | undefined
+
+/**
+ * The ESM build requires its SDK chunk (dist/sightline-sentry-sdk.js) with `require(esm)`: the same module
+ * instances an ESM app imports (one SDK in memory), loaded synchronously. That is ~100 ms faster than
+ * `import()` on Node 20 once any AsyncLocalStorage is in use (its promise hooks then tax every promise of
+ * the ESM loader), and its reads cannot wait on the thread pool ric 4 keeps busy. Where that fails (a
+ * user's bundle: the chunk is not next to it; a Node without `require(esm)`), `import()`, which bundlers
+ * follow. The CommonJS build has src/sdk.ts inline, behind a lazy `require` of the SDK's CommonJS build:
+ * the copy a CommonJS app requires.
+ */
 function importSdk(): Promise<Sdk> {
+  if (typeof SIGHTLINE_FORMAT !== 'undefined' && SIGHTLINE_FORMAT === 'esm') {
+    try {
+      return Promise.resolve(createRequire(import.meta.url)('./sightline-sentry-sdk.js') as Sdk)
+    } catch {
+      // Not found, or not loadable synchronously: the asynchronous import below says why, if it fails too.
+    }
+  }
   return import('./sdk.js')
 }
 

@@ -31,7 +31,7 @@ export interface SentryService {
 const EXPRESS_MECHANISM = 'auto.middleware.sightline.express'
 
 /**
- * Sentry for a long-running Express service: starts loading `@sentry/node` now (`eager` defaults to true:
+ * Sentry for a long-running Express service: loads `@sentry/node` now (`eager` defaults to true:
  * start-up time is cheap on a server, and Sentry's http integration then gives each request its own scope
  * and breadcrumbs). Events are sent in the background; nothing waits on a request.
  */

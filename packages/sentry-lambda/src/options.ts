@@ -19,7 +19,7 @@ export interface SentryOptions {
   /** Default: `SENTRY_RELEASE`, read by the SDK. */
   readonly release?: string
   /**
-   * Load `@sentry/node` now, in the background, rather than at the first capture: breadcrumbs and
+   * Load `@sentry/node` at construction (the module's init) rather than at the first capture: breadcrumbs and
    * Sentry's default integrations, at the price of the SDK's load time at init. Default false, except on
    * Managed Instances (`AWS_LAMBDA_MAX_CONCURRENCY` set), where every worker thread loads its own SDK and a
    * load inside a failing invocation competes with the other invocations for the CPU.

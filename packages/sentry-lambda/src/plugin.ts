@@ -35,8 +35,8 @@ export interface SentryPlugin {
 const WRAP_MECHANISM = 'auto.function.sightline.wrap'
 
 /**
- * Sentry for `wrap()`: configuring it loads nothing. `@sentry/node` is loaded at the first capture (or now,
- * in the background, with `eager`), every failure is captured once with the invocation's tags and IDs, and
+ * Sentry for `wrap()`: configuring it loads nothing. `@sentry/node` is loaded at the first capture (or at
+ * construction, with `eager`), every failure is captured once with the invocation's tags and IDs, and
  * the flush waits for the envelope — only when something was captured — within the wrapper's budget.
  */
 export function sentry(options: SentryOptions = {}): SentryPlugin {

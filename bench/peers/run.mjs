@@ -1,7 +1,9 @@
 // `pnpm bench:peers`: installs the peers (npm ci, into this folder only), builds the Sightline packages,
 // bundles every handler, measures every row in fresh processes with the rows interleaved, and writes
 // BENCHMARKS.md at the repository root. Options: BENCH_PEERS_ROUNDS (default 7), BENCH_PEERS_COLD_RUNS
-// (cold-start processes per row and round, default 3), --no-build.
+// (cold-start processes per row and round, default 3), BENCH_PEERS_NODE (the Node binary the measured
+// processes run on; default this one), BENCH_PEERS_OUT (the report's path; default BENCHMARKS.md at the
+// root), --no-build.
 import { spawn, spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import {
@@ -20,7 +22,7 @@ import {
   writeFileSync,
 } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, relative } from 'node:path'
+import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { bundle, pinoExtras } from './lib/bundle.mjs'
 import { machine } from './lib/machine.mjs'
@@ -35,6 +37,13 @@ const handlers = join(here, 'handlers')
 const child = join(here, 'lib', 'child.mjs')
 const rounds = Number(process.env.BENCH_PEERS_ROUNDS ?? 7)
 const coldRuns = Number(process.env.BENCH_PEERS_COLD_RUNS ?? 3)
+// A path (absolute, or from the repository's root) or a command on PATH.
+const nodeOpt = process.env.BENCH_PEERS_NODE
+const nodeBin =
+  nodeOpt === undefined ? process.execPath : nodeOpt.includes('/') ? resolve(root, nodeOpt) : nodeOpt
+const nodeVersion = spawnSync(nodeBin, ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'unknown'
+const nodeMajor = /^v(\d+)/.exec(nodeVersion)?.[1] ?? '20'
+const reportFile = resolve(root, process.env.BENCH_PEERS_OUT ?? 'BENCHMARKS.md')
 const started = Date.now()
 const log = (msg) =>
   process.stderr.write(`[bench:peers ${((Date.now() - started) / 1000).toFixed(0)}s] ${msg}\n`)
@@ -116,7 +125,7 @@ function envFor(cwd, port) {
     AWS_LAMBDA_LOG_GROUP_NAME: '/aws/lambda/orders-api',
     AWS_LAMBDA_LOG_STREAM_NAME: '2026/11/22/[$LATEST]0123456789abcdef',
     AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs20.x',
+    AWS_EXECUTION_ENV: `AWS_Lambda_nodejs${nodeMajor}.x`,
     AWS_REGION: 'eu-west-1',
     AWS_DEFAULT_REGION: 'eu-west-1',
     LAMBDA_TASK_ROOT: cwd,
@@ -130,7 +139,7 @@ function envFor(cwd, port) {
 
 function run(mode, file, cwd, port, stdout = 'ignore') {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [child, mode, file, String(port)], {
+    const proc = spawn(nodeBin, [child, mode, file, String(port)], {
       cwd,
       env: envFor(cwd, port),
       stdio: ['ignore', stdout, 'pipe'],
@@ -165,7 +174,7 @@ async function main() {
   const runnable = (p) => (p.needs ?? []).every((n) => ready.has(n))
   const rows = peers.filter(runnable)
   const errRows = errorPeers.filter(runnable)
-  const before = machine()
+  const before = machine(nodeVersion)
   const receiver = await startReceiver()
   const out = mkdtempSync(join(tmpdir(), 'sightline-peers-'))
   const notes = new Map()
@@ -236,24 +245,31 @@ async function main() {
           samples[p.id].bundled.push(bundled)
         }
       }
+      // As many processes per row and round as for cold starts: a first failure is one process's figure.
       for (const p of orderFor(errRows, r)) {
-        receiver.reset()
-        const e = await run('error', join(handlers, p.file), handlers, receiver.port)
-        note(p.id, e.stderr)
-        samples[p.id].error.push(e)
         const b = bundles[p.id]
-        if (b?.outfile) {
+        const unbundled = []
+        const bundled = []
+        while (unbundled.length < coldRuns) {
+          receiver.reset()
+          const e = await run('error', join(handlers, p.file), handlers, receiver.port)
+          note(p.id, e.stderr)
+          unbundled.push(e)
+          if (!b?.outfile) continue
           receiver.reset()
           const eb = await run('error', b.outfile, dirname(b.outfile), receiver.port)
           note(`${p.id} (bundled)`, eb.stderr)
-          samples[p.id].errorBundled.push(eb)
+          bundled.push(eb)
         }
+        samples[p.id].error.push(unbundled)
+        if (bundled.length > 0) samples[p.id].errorBundled.push(bundled)
       }
     }
-    const after = machine()
+    const after = machine(nodeVersion)
     const seconds = (Date.now() - started) / 1000
     writeReport({
-      file: join(root, 'BENCHMARKS.md'),
+      file: reportFile,
+      command: commandLine(),
       rows,
       errRows,
       pending: [...peers, ...errorPeers].filter((p) => !runnable(p)),
@@ -276,13 +292,20 @@ async function main() {
     )
     // The repository's formatter aligns the tables, so the file passes `biome ci` as written.
     const biome = join(root, 'node_modules', '.bin', 'biome')
-    if (existsSync(biome))
-      spawnSync(biome, ['format', '--write', 'BENCHMARKS.md'], { cwd: root, stdio: 'ignore' })
-    log(`wrote BENCHMARKS.md in ${seconds.toFixed(0)} s`)
+    if (existsSync(biome)) spawnSync(biome, ['format', '--write', reportFile], { cwd: root, stdio: 'ignore' })
+    log(`wrote ${relative(root, reportFile)} in ${seconds.toFixed(0)} s`)
   } finally {
     await receiver.close()
     rmSync(out, { recursive: true, force: true })
   }
+}
+
+/** The command that reproduces the report, with the options it ran with. */
+function commandLine() {
+  const opts = ['BENCH_PEERS_ROUNDS', 'BENCH_PEERS_COLD_RUNS', 'BENCH_PEERS_NODE', 'BENCH_PEERS_OUT']
+    .filter((k) => process.env[k] !== undefined)
+    .map((k) => `${k}=${k.endsWith('_OUT') ? relative(root, reportFile) : process.env[k]}`)
+  return [...opts, 'pnpm bench:peers'].join(' ')
 }
 
 const CORRELATION_ID = 'c0a8f1d2-5b7e-4c3a-9f10-2d6e8b4a7c91'

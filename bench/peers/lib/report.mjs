@@ -35,14 +35,27 @@ export function figures({ rows, errRows, samples, bundles, packages, bytes }) {
     }
   }
   const errBase = samples['bare-throw']
-  const errorFigures = (s, b) => ({
-    warm: against(pick(s, 'warmMs'), pick(b, 'warmMs')),
-    cold: against(pick(s, 'coldMs'), pick(b, 'coldMs')),
-    coldCpu: against(pick(s, 'coldCpuMs'), pick(b, 'coldCpuMs')),
-    delivered: s.length > 0 && s.every((r) => r.ok && r.delivered),
-    threw: s.every((r) => r.ok && r.threw),
-    runs: s.length,
-  })
+  // Per round, the median of that round's processes; each process: its first failure, then 20 warm ones.
+  const errorFigures = (s, b) => {
+    const all = s.flat()
+    return {
+      warm: against(
+        perRound(s, (r) => r.warmMs),
+        perRound(b, (r) => r.warmMs),
+      ),
+      cold: against(
+        perRound(s, (r) => r.coldMs),
+        perRound(b, (r) => r.coldMs),
+      ),
+      coldCpu: against(
+        perRound(s, (r) => r.coldCpuMs),
+        perRound(b, (r) => r.coldCpuMs),
+      ),
+      delivered: all.length > 0 && all.every((r) => r.ok && r.delivered),
+      threw: all.every((r) => r.ok && r.threw),
+      runs: all.length,
+    }
+  }
   for (const p of errRows) {
     out[p.id] = {
       unbundled: errorFigures(samples[p.id].error, errBase.error),
@@ -145,14 +158,14 @@ function ratioFloor(f) {
 }
 
 export function writeReport(run) {
-  const { file, rows, errRows, pending, coreEsm, notes, machine, rounds, coldRuns, seconds } = run
+  const { file, command, rows, errRows, pending, coreEsm, notes, machine, rounds, coldRuns, seconds } = run
   const f = figures(run)
   const m = machine.before
   const L = []
   L.push('# Benchmarks: Sightline and its peers, side by side')
   L.push('')
   L.push(
-    `Written by \`pnpm bench:peers\` (bench/peers/run.mjs) on ${m.at.slice(0, 10)}, in ${fixed(seconds / 60)} minutes. ` +
+    `Written by \`${command}\` (bench/peers/run.mjs) on ${m.at.slice(0, 10)}, in ${fixed(seconds / 60)} minutes. ` +
       'Do not edit by hand: run the command again. Every figure is a median over ' +
       `${rounds} rounds of fresh processes, the rows interleaved, each compared with the bare handler measured in the ` +
       `same round (cold starts and RSS: the median of ${coldRuns} processes per row and round).`,
@@ -352,8 +365,9 @@ const METHOD = [
   '- **Error path**: a throwing handler; Sentry’s DSN points to a local envelope receiver on 127.0.0.1 ' +
     '(`http://key@127.0.0.1:<port>/1`). After each failing invocation, outside the timed window, the process asks ' +
     'the receiver how many error events it holds: it must already count this one (delivered before return). ' +
-    'Per round, one fresh process for the handler module (ESM) and one for its bundle (CJS): its first failure ' +
-    '(from the process start, so the SDK’s load counts wherever it happens), then 20 warm failures (median).',
+    'Per row and round, several fresh processes (as many as for cold starts) for the handler module (ESM) and ' +
+    'as many for its bundle (CJS), each measuring its first failure (from the process start, so the SDK’s load ' +
+    'counts wherever it happens), then 20 warm failures (median); the round keeps the median process.',
   '- **Stdout bytes**: stdout to a file, 1 + 20 invocations; bytes of the 20 warm ones / 20.',
   '- **Interleaving**: each round runs every row once; the order rotates every round and reverses every ' +
     'other round. Overheads and ratios are medians of the same-round differences with the bare handler.',

@@ -1,5 +1,7 @@
 import type { AsyncLocalStorage } from 'node:async_hooks'
-import { createRequire } from 'node:module'
+// A namespace import: a bundle's top level then declares no `createRequire`, the name the usual ESM
+// banner (`import { createRequire } from 'module'`) declares.
+import * as nodeModule from 'node:module'
 import type * as SentryNode from '@sentry/node'
 import { tryGetContext } from '@sightline/correlation'
 import { sentryCodes } from './errors.js'
@@ -60,7 +62,7 @@ declare const SIGHTLINE_FORMAT: 'esm' | 'cjs' | undefined
 function importSdk(): Promise<Sdk> {
   if (typeof SIGHTLINE_FORMAT !== 'undefined' && SIGHTLINE_FORMAT === 'esm') {
     try {
-      return Promise.resolve(createRequire(import.meta.url)('./sightline-sentry-sdk.js') as Sdk)
+      return Promise.resolve(nodeModule.createRequire(import.meta.url)('./sightline-sentry-sdk.js') as Sdk)
     } catch {
       // Not found, or not loadable synchronously: the asynchronous import below says why, if it fails too.
     }

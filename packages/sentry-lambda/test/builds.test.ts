@@ -51,19 +51,20 @@ async function bundle(format: 'esm' | 'cjs'): Promise<string> {
   await build({
     entryPoints: [join(here, 'builds', 'handler.mjs')],
     bundle: true,
-    minify: true,
+    // CDK's default: not minified, so the bundle's top level keeps our names next to the banner's.
+    minify: format === 'cjs',
     platform: 'node',
     target: 'node20',
     format,
     splitting: format === 'esm',
     outdir,
     outExtension: { '.js': format === 'esm' ? '.mjs' : '.cjs' },
-    // The banner every ESM bundle of CommonJS dependencies needs (the SDK's call `require`); CDK's docs
-    // give the same one.
+    // The banner every ESM bundle of CommonJS dependencies needs (the SDK's call `require`), as CDK's
+    // docs give it.
     banner:
       format === 'esm'
         ? {
-            js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+            js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
           }
         : {},
     logLevel: 'silent',

@@ -1,4 +1,6 @@
-import { createRequire } from 'node:module'
+// A namespace import: a bundle's top level then declares no `createRequire`, the name the usual ESM
+// banner (`import { createRequire } from 'module'`) declares.
+import * as nodeModule from 'node:module'
 
 /** The parts of aws-xray-sdk-core 3.x's Segment and Subsegment we use. */
 export interface SdkDocument {
@@ -38,7 +40,7 @@ const DOCUMENTS = {
 
 /** Loads the SDK's document classes; throws when the package is not installed. */
 export function loadSdk(): Sdk {
-  const require = createRequire(import.meta.url)
+  const require = nodeModule.createRequire(import.meta.url)
   let sdk: Partial<Sdk>
   try {
     sdk = { Subsegment: require(DOCUMENTS.Subsegment), Segment: require(DOCUMENTS.Segment) }

@@ -214,6 +214,39 @@ describe('any string', () => {
     )
   })
 
+  it('in the context (IDs, request id, function name and version) gives one line carrying it as is (property)', () => {
+    const log = createLogger({ level: 'info' }, {})
+    fc.assert(
+      fc.property(nasty, nasty, nasty, nasty, fc.boolean(), (id, requestId, name, version, frozen) => {
+        lines = []
+        const lambda = {
+          functionName: name,
+          functionVersion: version,
+          memoryLimitInMB: 512,
+          invokedFunctionArn: undefined,
+          logGroupName: undefined,
+          logStreamName: undefined,
+          coldStart: false,
+        }
+        const ctx = createContext({
+          ids: { 'x-correlation-id': id, 'x-correlation-user-id': `${id}-user` },
+          awsRequestId: requestId,
+          lambda: frozen ? Object.freeze(lambda) : lambda,
+        })
+        withContext(ctx, () => log.info('x'))
+        expectOneLineEach()
+        expect(records()[0]).toMatchObject({
+          'x-correlation-id': id,
+          'x-correlation-user-id': `${id}-user`,
+          awsRequestId: requestId,
+          function_name: name,
+          function_version: version,
+        })
+      }),
+      { numRuns: 1_000 },
+    )
+  })
+
   it('in a correlation ID gives exactly one parseable line', () => {
     const log = createLogger({ level: 'info' }, {})
     // createContext trusts its caller: even an unsafe ID must not break the line.

@@ -38,9 +38,22 @@ const DOCUMENTS = {
   Segment: 'aws-xray-sdk-core/dist/lib/segments/segment.js',
 }
 
+/**
+ * The `require` that loads the SDK: relative to this module (the ESM or CommonJS build as installed, or an
+ * ESM bundle), else the bundle's own. A CommonJS bundle of the ESM build (CDK's and SAM's default output)
+ * has an empty `import.meta`, and its `require` resolves from the bundle, where an external
+ * aws-xray-sdk-core is installed.
+ */
+function requireForSdk(): NodeJS.Require {
+  const url: unknown = import.meta.url
+  if (typeof url === 'string') return nodeModule.createRequire(url)
+  if (typeof require === 'function') return require
+  throw new TypeError('no `require` to load aws-xray-sdk-core with')
+}
+
 /** Loads the SDK's document classes; throws when the package is not installed. */
 export function loadSdk(): Sdk {
-  const require = nodeModule.createRequire(import.meta.url)
+  const require = requireForSdk()
   let sdk: Partial<Sdk>
   try {
     sdk = { Subsegment: require(DOCUMENTS.Subsegment), Segment: require(DOCUMENTS.Segment) }

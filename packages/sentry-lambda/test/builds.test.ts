@@ -46,8 +46,11 @@ async function invoke(handlerFile: string): Promise<Report> {
   return { ...JSON.parse(line.slice('@@report '.length)), delivered: receiver.events().length }
 }
 
-async function bundle(format: 'esm' | 'cjs'): Promise<string> {
-  const outdir = join(out, format)
+type Layout = 'cjs' | 'esm' | 'esm-split'
+
+async function bundle(layout: Layout): Promise<string> {
+  const format = layout === 'cjs' ? 'cjs' : 'esm'
+  const outdir = join(out, layout)
   await build({
     entryPoints: [join(here, 'builds', 'handler.mjs')],
     bundle: true,
@@ -56,7 +59,7 @@ async function bundle(format: 'esm' | 'cjs'): Promise<string> {
     platform: 'node',
     target: 'node20',
     format,
-    splitting: format === 'esm',
+    splitting: layout === 'esm-split',
     outdir,
     outExtension: { '.js': format === 'esm' ? '.mjs' : '.cjs' },
     // The banner every ESM bundle of CommonJS dependencies needs (the SDK's call `require`), as CDK's
@@ -85,13 +88,14 @@ describe('the built plugin, first failure of a process', () => {
     expect(report.cjsSdkFiles).toBeGreaterThan(0)
   })
 
-  it.each(['cjs', 'esm'] as const)(
-    'bundled (%s), run where nothing else resolves: delivers',
-    async (format) => {
-      const file = await bundle(format)
-      const report = await invoke(file)
-      // The SDK came from the bundle: no copy of it was required from node_modules.
-      expect(report).toMatchObject({ threw: true, cjsSdkFiles: 0, delivered: 1 })
-    },
-  )
+  it.each([
+    ['one CommonJS file', 'cjs'],
+    ['one ESM file', 'esm'],
+    ['ESM split in chunks', 'esm-split'],
+  ] as const)('bundled (%s), run where nothing else resolves: delivers', async (_, layout) => {
+    const file = await bundle(layout)
+    const report = await invoke(file)
+    // The SDK came from the bundle: no copy of it was required from node_modules.
+    expect(report).toMatchObject({ threw: true, cjsSdkFiles: 0, delivered: 1 })
+  })
 })
